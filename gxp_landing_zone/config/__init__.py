@@ -1,0 +1,4 @@
+from .loader import ConfigError, load_config, parse_config
+from .model import Account, AccountKind, DataClass, EstateConfig
+
+__all__ = ["Account", "AccountKind", "ConfigError", "DataClass", "EstateConfig", "load_config", "parse_config"]

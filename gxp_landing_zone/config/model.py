@@ -1,0 +1,266 @@
+"""The estate configuration: one YAML file, validated before anything is built.
+
+Every model forbids unknown keys, so a misspelt setting is an error rather than
+a silently ignored default. Stacks read this model; constructs never do.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .regions import REGION_JURISDICTION, REGULATED_JURISDICTIONS, regions_in
+
+DAYS_PER_YEAR = 365
+MAX_RETENTION_YEARS = 100  # S3 Object Lock's own ceiling for default retention
+ACCOUNT_ID = Annotated[str, Field(pattern=r"^\d{12}$", description="12-digit AWS account ID")]
+ROLE_PATTERN = re.compile(r"^(management|log-archive|audit|regulated-[a-z0-9]+|research(-[a-z0-9]+)?)$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AccountKind(str, Enum):
+    MANAGEMENT = "management"
+    LOG_ARCHIVE = "log-archive"
+    AUDIT = "audit"
+    REGULATED = "regulated"
+    RESEARCH = "research"
+
+
+def _check_region(region: str) -> str:
+    if region not in REGION_JURISDICTION:
+        known = ", ".join(sorted(REGION_JURISDICTION))
+        raise ValueError(f"'{region}' is not an AWS commercial region this product knows; use one of: {known}")
+    return region
+
+
+class Retention(Strict):
+    """A retention period given in whole years or whole days, never both."""
+
+    retention_years: int | None = Field(default=None, gt=0, le=MAX_RETENTION_YEARS)
+    retention_days: int | None = Field(default=None, gt=0, le=MAX_RETENTION_YEARS * DAYS_PER_YEAR)
+
+    @model_validator(mode="after")
+    def _exactly_one(self):
+        if (self.retention_years is None) == (self.retention_days is None):
+            raise ValueError("give exactly one of retention_years or retention_days")
+        return self
+
+    @property
+    def days(self) -> int:
+        return self.retention_days if self.retention_days is not None else self.retention_years * DAYS_PER_YEAR
+
+
+class DataClass(Retention):
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]{1,30}$", description="lower-case name used in bucket names")
+    description: str = ""
+    de_identified: bool = False
+
+
+class AuditLog(Retention):
+    """Retention of the organization trail in the log-archive account (11.10(e))."""
+
+    cloudwatch_retention_days: Literal[
+        1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653
+    ] = 365
+
+
+class Account(Strict):
+    role: str = Field(description="management, log-archive, audit, regulated-<name> or research[-<name>]")
+    id: ACCOUNT_ID
+    jurisdiction: str | None = Field(default=None, description="US, EU or JP; regulated accounts only")
+    regions: list[str] | None = Field(default=None, description="regions that hold this account's workloads")
+    description: str = ""
+
+    @field_validator("role")
+    @classmethod
+    def _role(cls, value: str) -> str:
+        if not ROLE_PATTERN.match(value):
+            raise ValueError(
+                f"'{value}' is not a known role; use management, log-archive, audit, "
+                "regulated-<name> (e.g. regulated-eu) or research[-<name>]"
+            )
+        return value
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None:
+            if not value:
+                raise ValueError("give at least one region, or leave regions out to use the home region")
+            for region in value:
+                _check_region(region)
+            if len(set(value)) != len(value):
+                raise ValueError("a region is listed twice")
+        return value
+
+    @model_validator(mode="after")
+    def _jurisdiction(self):
+        if self.kind is AccountKind.REGULATED:
+            if self.jurisdiction not in REGULATED_JURISDICTIONS:
+                allowed = ", ".join(REGULATED_JURISDICTIONS)
+                raise ValueError(
+                    f"regulated account '{self.role}' needs jurisdiction set to one of {allowed} "
+                    f"(got {self.jurisdiction!r})"
+                )
+            for region in self.regions or []:
+                if REGION_JURISDICTION[region] != self.jurisdiction:
+                    inside = ", ".join(regions_in(self.jurisdiction))
+                    raise ValueError(
+                        f"region {region} is in {REGION_JURISDICTION[region]}, outside the account's "
+                        f"jurisdiction {self.jurisdiction}; use one of: {inside}"
+                    )
+        elif self.jurisdiction is not None:
+            raise ValueError(f"jurisdiction applies to regulated accounts only; remove it from '{self.role}'")
+        return self
+
+    @property
+    def kind(self) -> AccountKind:
+        if self.role.startswith("regulated-"):
+            return AccountKind.REGULATED
+        if self.role.startswith("research"):
+            return AccountKind.RESEARCH
+        return AccountKind(self.role)
+
+
+PERMISSION_SET = Literal["auditor", "platform-admin", "regulated-data-operator"]
+DEFAULT_SESSION_HOURS = {"auditor": 4, "platform-admin": 1, "regulated-data-operator": 8}
+
+
+class AccessAssignment(Strict):
+    group_id: str = Field(min_length=1, description="Identity Center group ID")
+    permission_set: PERMISSION_SET
+    accounts: list[str] = Field(min_length=1, description="account roles, or ['*'] for every account")
+
+
+class Access(Strict):
+    """IAM Identity Center: humans sign in through it; there are no IAM users (11.10(d), 11.10(g))."""
+
+    instance_arn: str = Field(pattern=r"^arn:aws:sso:::instance/ssoins-[0-9a-f]{16}$")
+    session_hours: dict[PERMISSION_SET, int] = Field(
+        default_factory=dict, validate_default=True, description="hours per permission set"
+    )
+    assignments: list[AccessAssignment] = Field(default_factory=list)
+
+    @field_validator("session_hours")
+    @classmethod
+    def _session(cls, value: dict[str, int]) -> dict[str, int]:
+        for name, hours in value.items():
+            if not 1 <= hours <= 12:
+                raise ValueError(f"session for {name} is {hours} h; Identity Center allows 1 to 12 hours")
+        return {**DEFAULT_SESSION_HOURS, **value}
+
+
+class Organization(Strict):
+    name: str = Field(min_length=1)
+    root_id: str = Field(pattern=r"^r-[0-9a-z]{4,32}$", description="the organization root, e.g. r-ab12")
+    naming_prefix: str = Field(
+        pattern=r"^[a-z][a-z0-9]{1,11}$",
+        description="2-12 lower-case letters or digits; starts every bucket name",
+    )
+
+
+class EstateConfig(Strict):
+    organization: Organization
+    home_region: str
+    allowed_regions: list[str] = Field(min_length=1)
+    accounts: list[Account] = Field(min_length=3)
+    access: Access
+    audit_log: AuditLog
+    data_classes: list[DataClass] = Field(min_length=1)
+
+    @field_validator("home_region")
+    @classmethod
+    def _home(cls, value: str) -> str:
+        return _check_region(value)
+
+    @field_validator("allowed_regions")
+    @classmethod
+    def _allowed(cls, value: list[str]) -> list[str]:
+        for region in value:
+            _check_region(region)
+        if len(set(value)) != len(value):
+            raise ValueError("a region is listed twice")
+        return value
+
+    @model_validator(mode="after")
+    def _estate(self):
+        if self.home_region not in self.allowed_regions:
+            raise ValueError(f"home_region {self.home_region} must also be in allowed_regions")
+        roles = [a.role for a in self.accounts]
+        ids = [a.id for a in self.accounts]
+        for label, values in (("role", roles), ("id", ids)):
+            dupes = sorted({v for v in values if values.count(v) > 1})
+            if dupes:
+                raise ValueError(f"accounts: {label} {', '.join(dupes)} appears more than once; each must be unique")
+        for required in ("management", "log-archive", "audit"):
+            if required not in roles:
+                raise ValueError(f"accounts: an account with role '{required}' is required")
+        for account in self.accounts:
+            for region in account.regions or []:
+                if region not in self.allowed_regions:
+                    raise ValueError(
+                        f"accounts: {account.role} uses region {region}, which is not in allowed_regions "
+                        f"({', '.join(self.allowed_regions)})"
+                    )
+            if account.kind is AccountKind.REGULATED and account.regions is None:
+                if REGION_JURISDICTION[self.home_region] != account.jurisdiction:
+                    raise ValueError(
+                        f"accounts: {account.role} has no regions and the home region {self.home_region} "
+                        f"is outside {account.jurisdiction}; list its regions explicitly"
+                    )
+        names = [c.name for c in self.data_classes]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"data_classes: name {', '.join(dupes)} appears more than once")
+        longest = max(self.data_classes, key=lambda c: c.days)
+        if self.audit_log.days < longest.days:
+            raise ValueError(
+                f"audit_log retention ({self.audit_log.days} days) is shorter than data class "
+                f"'{longest.name}' ({longest.days} days); 21 CFR 11.10(e) requires audit trails to be "
+                "kept at least as long as the records they describe"
+            )
+        for assignment in self.access.assignments:
+            for role in assignment.accounts:
+                if role != "*" and role not in roles:
+                    raise ValueError(f"access.assignments: account role '{role}' is not in accounts")
+        return self
+
+    # -- derived views used by the stacks -------------------------------------------------
+
+    def account(self, role: str) -> Account:
+        for account in self.accounts:
+            if account.role == role:
+                return account
+        raise KeyError(role)
+
+    def account_by_id(self, account_id: str) -> Account | None:
+        return next((a for a in self.accounts if a.id == account_id), None)
+
+    def workload_regions(self, account: Account) -> list[str]:
+        return account.regions or [self.home_region]
+
+    @property
+    def management(self) -> Account:
+        return self.account("management")
+
+    @property
+    def log_archive(self) -> Account:
+        return self.account("log-archive")
+
+    @property
+    def audit(self) -> Account:
+        return self.account("audit")
+
+    @property
+    def regulated_accounts(self) -> list[Account]:
+        return [a for a in self.accounts if a.kind is AccountKind.REGULATED]
+
+    @property
+    def research_accounts(self) -> list[Account]:
+        return [a for a in self.accounts if a.kind is AccountKind.RESEARCH]

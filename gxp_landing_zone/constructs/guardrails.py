@@ -1,0 +1,112 @@
+"""Service control policy documents. Kept as data so the rules and the tests read the same lists."""
+
+from __future__ import annotations
+
+# Services that are global or must answer from us-east-1; denying them outside the
+# allowed regions would break sign-in, billing and IAM.
+GLOBAL_SERVICE_ACTIONS = [
+    "account:*",
+    "aws-portal:*",
+    "budgets:*",
+    "ce:*",
+    "cloudfront:*",
+    "globalaccelerator:*",
+    "health:*",
+    "iam:*",
+    "organizations:*",
+    "route53:*",
+    "route53domains:*",
+    "s3:GetAccountPublicAccessBlock",
+    "s3:ListAllMyBuckets",
+    "shield:*",
+    "sso:*",
+    "sts:*",
+    "support:*",
+    "trustedadvisor:*",
+    "waf:*",
+    "wafv2:*",
+]
+
+AUDIT_TAMPERING_ACTIONS = [
+    "cloudtrail:StopLogging",
+    "cloudtrail:DeleteTrail",
+    "cloudtrail:UpdateTrail",
+    "cloudtrail:PutEventSelectors",
+    "config:StopConfigurationRecorder",
+    "config:DeleteConfigurationRecorder",
+    "config:DeleteDeliveryChannel",
+    "config:PutConfigurationRecorder",
+    "config:PutDeliveryChannel",
+    "config:DeleteConfigRule",
+    "config:DeleteEvaluationResults",
+    "config:DeleteRetentionConfiguration",
+]
+
+LOG_ARCHIVE_TAMPERING_ACTIONS = [
+    "s3:DeleteBucket",
+    "s3:DeleteBucketPolicy",
+    "s3:PutBucketPolicy",
+    "s3:PutBucketObjectLockConfiguration",
+    "s3:PutLifecycleConfiguration",
+    "s3:PutBucketVersioning",
+    "s3:PutEncryptionConfiguration",
+    "s3:DeleteObjectVersion",
+]
+
+KEY_DESTRUCTION_ACTIONS = ["kms:ScheduleKeyDeletion", "kms:DisableKeyRotation", "kms:DisableKey"]
+
+DEPLOYMENT_ROLE_PATTERN = "arn:aws:iam::*:role/cdk-*-cfn-exec-role-*"
+
+
+def _statement(sid: str, actions: list[str], resources: list[str] | str = "*", condition: dict | None = None) -> dict:
+    statement = {"Sid": sid, "Effect": "Deny", "Action": actions, "Resource": resources}
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+def protect_audit_substrate(log_buckets: list[str]) -> dict:
+    """11.10(e): nobody in a member account can stop, alter or erase the audit trail."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            _statement(
+                "DenyAuditTrailTampering",
+                AUDIT_TAMPERING_ACTIONS,
+                condition={"ArnNotLike": {"aws:PrincipalArn": DEPLOYMENT_ROLE_PATTERN}},
+            ),
+            _statement(
+                "DenyLogArchiveTampering",
+                LOG_ARCHIVE_TAMPERING_ACTIONS,
+                [arn for b in log_buckets for arn in (f"arn:aws:s3:::{b}", f"arn:aws:s3:::{b}/*")],
+                condition={"ArnNotLike": {"aws:PrincipalArn": DEPLOYMENT_ROLE_PATTERN}},
+            ),
+        ],
+    }
+
+
+def deny_root_and_leaving() -> dict:
+    """11.10(d): every action is attributable to a named person, never the shared root user."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            _statement("DenyLeavingOrganization", ["organizations:LeaveOrganization"]),
+            _statement("DenyRootUser", ["*"], condition={"StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}}),
+        ],
+    }
+
+
+def deny_outside_regions(allowed_regions: list[str]) -> dict:
+    statement = {
+        "Sid": "DenyOutsideAllowedRegions",
+        "Effect": "Deny",
+        "NotAction": GLOBAL_SERVICE_ACTIONS,
+        "Resource": "*",
+        "Condition": {"StringNotEquals": {"aws:RequestedRegion": sorted(allowed_regions)}},
+    }
+    return {"Version": "2012-10-17", "Statement": [statement]}
+
+
+def protect_regulated_keys() -> dict:
+    """11.10(c): a key that encrypts records must outlive the records."""
+    return {"Version": "2012-10-17", "Statement": [_statement("DenyKeyDestruction", KEY_DESTRUCTION_ACTIONS)]}

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from constructs import Construct
+
+# Administration without use: key administrators can manage the key but not decrypt
+# with it, and nobody can schedule its deletion (a deleted key makes every record
+# encrypted under it unreadable, 11.10(c)).
+KEY_ADMIN_ACTIONS = [
+    "kms:Create*",
+    "kms:Describe*",
+    "kms:Enable*",
+    "kms:List*",
+    "kms:Put*",
+    "kms:Update*",
+    "kms:Revoke*",
+    "kms:Get*",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:CancelKeyDeletion",
+]
+
+
+class ManagedKey(Construct):
+    """A customer-managed KMS key with yearly rotation, retained when its stack is deleted.
+
+    The key policy starts with administration only; callers add the principals that
+    may encrypt or decrypt with ``allow``.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, alias: str, description: str) -> None:
+        super().__init__(scope, id)
+        account = Stack.of(self).account
+        policy = iam.PolicyDocument(
+            statements=[
+                iam.PolicyStatement(
+                    sid="KeyAdministration",
+                    principals=[iam.AccountRootPrincipal()],
+                    actions=KEY_ADMIN_ACTIONS,
+                    resources=["*"],
+                )
+            ]
+        )
+        self.key = kms.Key(
+            self,
+            "Key",
+            alias=alias,
+            description=description,
+            enable_key_rotation=True,
+            rotation_period=Duration.days(365),
+            pending_window=Duration.days(30),
+            policy=policy,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        self._account = account
+
+    def allow(self, sid: str, principal: iam.IPrincipal, actions: list[str], conditions: dict | None = None) -> None:
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(sid=sid, principals=[principal], actions=actions, resources=["*"], conditions=conditions)
+        )

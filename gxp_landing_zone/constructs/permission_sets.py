@@ -1,0 +1,125 @@
+"""IAM Identity Center permission sets: the only way people reach the accounts (11.10(d), 11.10(g))."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import aws_sso as sso
+from constructs import Construct
+
+# Read-only AWS managed policies an auditor may hold; anything else would let an
+# auditor change what they are auditing.
+READ_ONLY_MANAGED_POLICIES = (
+    "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    "arn:aws:iam::aws:policy/SecurityAudit",
+    "arn:aws:iam::aws:policy/AWSCloudTrail_ReadOnlyAccess",
+    "arn:aws:iam::aws:policy/AWSConfigUserAccess",
+)
+
+
+@dataclass(frozen=True)
+class PermissionSetSpec:
+    key: str
+    name: str
+    description: str
+    managed_policies: tuple[str, ...]
+    inline_policy: dict | None = None
+
+
+def specs(record_bucket_prefix: str) -> list[PermissionSetSpec]:
+    records = [f"arn:aws:s3:::{record_bucket_prefix}*", f"arn:aws:s3:::{record_bucket_prefix}*/*"]
+    return [
+        PermissionSetSpec(
+            "auditor",
+            "GxpAuditor",
+            "Read-only access to every account, its configuration and its logs",
+            ("arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AWSCloudTrail_ReadOnlyAccess"),
+        ),
+        PermissionSetSpec(
+            "platform-admin",
+            "GxpPlatformAdministrator",
+            "Operates the platform; cannot read or change regulated records",
+            ("arn:aws:iam::aws:policy/AdministratorAccess",),
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        # Segregation of duties: administrators run the platform, data stewards own records.
+                        "Sid": "NoRegulatedRecordAccess",
+                        "Effect": "Deny",
+                        "Action": ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:RestoreObject"],
+                        "Resource": records[1],
+                    }
+                ],
+            },
+        ),
+        PermissionSetSpec(
+            "regulated-data-operator",
+            "GxpRegulatedDataOperator",
+            "Creates and reads regulated records; cannot delete them",
+            ("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",),
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "WorkWithRecords",
+                        "Effect": "Allow",
+                        "Action": [
+                            "s3:GetObject",
+                            "s3:GetObjectVersion",
+                            "s3:PutObject",
+                            "s3:ListBucket",
+                            "s3:ListBucketVersions",
+                        ],
+                        "Resource": records,
+                    },
+                    {
+                        "Sid": "UseRecordKeys",
+                        "Effect": "Allow",
+                        "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                        "Resource": "*",
+                        "Condition": {"StringLike": {"kms:ViaService": "s3.*.amazonaws.com"}},
+                    },
+                ],
+            },
+        ),
+    ]
+
+
+class PermissionSets(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        instance_arn: str,
+        session_hours: dict[str, int],
+        record_bucket_prefix: str,
+        assignments: list[tuple[str, str, str]],
+    ) -> None:
+        """``assignments``: (group id, permission set key, account id) triples."""
+        super().__init__(scope, id)
+        self.permission_sets: dict[str, sso.CfnPermissionSet] = {}
+        for spec in specs(record_bucket_prefix):
+            self.permission_sets[spec.key] = sso.CfnPermissionSet(
+                self,
+                spec.name,
+                instance_arn=instance_arn,
+                name=spec.name,
+                description=spec.description,
+                managed_policies=list(spec.managed_policies),
+                inline_policy=spec.inline_policy,
+                session_duration=f"PT{session_hours[spec.key]}H",
+            )
+        for group_id, key, account_id in assignments:
+            permission_set = self.permission_sets[key]
+            sso.CfnAssignment(
+                self,
+                f"{permission_set.name}-{account_id}-{group_id[-12:]}",
+                instance_arn=instance_arn,
+                permission_set_arn=permission_set.attr_permission_set_arn,
+                principal_type="GROUP",
+                principal_id=group_id,
+                target_type="AWS_ACCOUNT",
+                target_id=account_id,
+            )

@@ -1,0 +1,75 @@
+"""Build the whole estate from a config: one stack per component, account and region."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aws_cdk import App, Stack
+
+from .config import EstateConfig
+from .stacks.access import AccessStack
+from .stacks.audit import AuditStack
+from .stacks.baseline import BaselineStack
+from .stacks.log_archive import LogArchiveStack
+from .stacks.organization import OrganizationStack
+
+
+@dataclass
+class Estate:
+    config: EstateConfig
+    audit: AuditStack
+    log_archive: LogArchiveStack
+    organization: OrganizationStack
+    access: AccessStack
+    baselines: list[BaselineStack] = field(default_factory=list)
+
+    @property
+    def stacks(self) -> list[Stack]:
+        return [self.audit, self.log_archive, self.organization, self.access, *self.baselines]
+
+
+def build_estate(app: App, config: EstateConfig) -> Estate:
+    home = config.home_region
+    common = {"config": config}
+    audit = AuditStack(app, account=config.audit, region=home, **common)
+    log_archive = LogArchiveStack(app, account=config.log_archive, region=home, **common)
+    # The log-archive key policy names the audit reader role, which must exist first.
+    log_archive.add_stack_dependency(audit)
+    organization = OrganizationStack(app, account=config.management, region=home, **common)
+    organization.add_stack_dependency(log_archive)
+    access = AccessStack(app, account=config.management, region=home, **common)
+    estate = Estate(config, audit, log_archive, organization, access)
+    for account in config.accounts:
+        home_baseline = None
+        for region in [home] + [r for r in config.allowed_regions if r != home]:
+            baseline = BaselineStack(app, account=account, region=region, **common)
+            baseline.add_stack_dependency(log_archive)
+            baseline.add_stack_dependency(audit)
+            if home_baseline is None:
+                home_baseline = baseline
+            else:
+                # Regional stacks use the IAM roles the home-region stack creates.
+                baseline.add_stack_dependency(home_baseline)
+            estate.baselines.append(baseline)
+    return estate
+
+
+# Feature flags pinned in code so the CLI and the tests synthesize identical templates.
+FEATURE_FLAGS = {
+    "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True,
+    "@aws-cdk/aws-iam:minimizePolicies": True,
+    "@aws-cdk/core:enablePartitionLiterals": True,
+    "@aws-cdk/aws-kms:aliasNameRef": True,
+    "@aws-cdk/aws-s3:createDefaultLoggingPolicy": True,
+    "@aws-cdk/aws-sns:enforceSslDefault": True,
+    "@aws-cdk/core:validateSnapshotRemovalPolicy": True,
+    "@aws-cdk/aws-kms:reduceCrossAccountRegionPolicyScope": True,
+}
+
+
+def new_app(outdir: str | None = None, *, cloudformation_validation: bool = False, context: dict | None = None) -> App:
+    return App(
+        outdir=outdir,
+        context={**FEATURE_FLAGS, **(context or {})},
+        builtin_cloud_formation_validation=cloudformation_validation,
+    )

@@ -1,0 +1,65 @@
+"""Physical names derived from the config, so stacks in different accounts can refer
+to each other's resources without CloudFormation exports (which cannot cross accounts)."""
+
+from __future__ import annotations
+
+from .config import EstateConfig
+
+
+class Names:
+    def __init__(self, config: EstateConfig):
+        self._c = config
+        self._prefix = config.organization.naming_prefix
+
+    # log-archive account, home region
+    @property
+    def trail_bucket(self) -> str:
+        return f"{self._prefix}-audit-trail-{self._c.log_archive.id}-{self._c.home_region}"
+
+    @property
+    def config_bucket(self) -> str:
+        return f"{self._prefix}-config-history-{self._c.log_archive.id}-{self._c.home_region}"
+
+    @property
+    def access_log_bucket(self) -> str:
+        return f"{self._prefix}-access-logs-{self._c.log_archive.id}-{self._c.home_region}"
+
+    @property
+    def log_archive_key_alias(self) -> str:
+        return "alias/gxp/log-archive"
+
+    @property
+    def log_archive_key_arn(self) -> str:
+        # Referenced by alias ARN so the org trail and Config can name the key before it exists.
+        return f"arn:aws:kms:{self._c.home_region}:{self._c.log_archive.id}:{self.log_archive_key_alias}"
+
+    def records_bucket_prefix(self) -> str:
+        """Every regulated record bucket starts with this; the trail logs data events on it."""
+        return f"{self._prefix}-records-"
+
+    # audit account, home region
+    @property
+    def audit_bus_name(self) -> str:
+        return "gxp-compliance-events"
+
+    def audit_bus_arn(self) -> str:
+        return f"arn:aws:events:{self._c.home_region}:{self._c.audit.id}:event-bus/{self.audit_bus_name}"
+
+    @property
+    def audit_reader_role_name(self) -> str:
+        return "gxp-audit-log-reader"
+
+    def audit_reader_role_arn(self) -> str:
+        return f"arn:aws:iam::{self._c.audit.id}:role/{self.audit_reader_role_name}"
+
+    @property
+    def event_forwarder_role_name(self) -> str:
+        return "gxp-compliance-event-forwarder"
+
+    # organization trail (management account)
+    @property
+    def trail_name(self) -> str:
+        return "gxp-organization-trail"
+
+    def trail_arn(self) -> str:
+        return f"arn:aws:cloudtrail:{self._c.home_region}:{self._c.management.id}:trail/{self.trail_name}"

@@ -1,0 +1,1 @@
+"""One stack class per component; app.py instantiates one per (account, region)."""

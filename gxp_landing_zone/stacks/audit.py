@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_config as config_
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sns as sns
+
+from ..constructs.managed_key import ManagedKey
+from .base import GxpStack
+
+
+class AuditStack(GxpStack):
+    """Security/audit account, home region: sees the whole estate's compliance (Annex 11 §11, §13)."""
+
+    component = "Audit"
+
+    def __init__(self, scope, **kwargs) -> None:
+        super().__init__(scope, **kwargs)
+        names, config = self.names, self.config
+        estate_accounts = [a.id for a in config.accounts]
+
+        self.key = ManagedKey(self, "AuditAlertsKey", alias="alias/gxp/audit-alerts", description="Encrypts compliance alerts")
+        self.key.allow(
+            "EventBridgePublishes",
+            iam.ServicePrincipal("events.amazonaws.com"),
+            ["kms:GenerateDataKey*", "kms:Decrypt"],
+            {"StringEquals": {"aws:SourceAccount": self.account}},
+        )
+
+        self.bus = events.EventBus(self, "ComplianceEventBus", event_bus_name=names.audit_bus_name)
+        self.bus.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="EstateAccountsPutEvents",
+                principals=[iam.AccountPrincipal(a) for a in estate_accounts],
+                actions=["events:PutEvents"],
+                resources=[self.bus.event_bus_arn],
+            )
+        )
+
+        self.alerts = sns.Topic(
+            self, "ComplianceAlertTopic", topic_name="gxp-compliance-alerts", master_key=self.key.key, enforce_ssl=True
+        )
+        self.alerts.apply_removal_policy(RemovalPolicy.RETAIN)
+        events.Rule(
+            self,
+            "NonCompliantResourceAlert",
+            event_bus=self.bus,
+            description="A resource left the validated baseline (AWS Config NON_COMPLIANT)",
+            event_pattern=events.EventPattern(
+                source=["aws.config"],
+                detail_type=["Config Rules Compliance Change"],
+                detail={"newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]}},
+            ),
+            targets=[targets.SnsTopic(self.alerts)],
+        )
+
+        aggregator_role = iam.Role(
+            self,
+            "ConfigAggregatorRole",
+            assumed_by=iam.ServicePrincipal("config.amazonaws.com"),
+            managed_policies=[
+                iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWSConfigRoleForOrganizations")
+            ],
+        )
+        config_.CfnConfigurationAggregator(
+            self,
+            "OrganizationConfigAggregator",
+            configuration_aggregator_name="gxp-organization",
+            organization_aggregation_source=config_.CfnConfigurationAggregator.OrganizationAggregationSourceProperty(
+                role_arn=aggregator_role.role_arn, all_aws_regions=True
+            ),
+        )
+
+        # Auditors assume this role to read the trail; the log-archive key lets only it decrypt.
+        self.audit_reader = iam.Role(
+            self,
+            "AuditLogReaderRole",
+            role_name=names.audit_reader_role_name,
+            assumed_by=iam.AccountRootPrincipal(),
+            description="Reads the organization trail and Config history in the log-archive account",
+        )
+        self.audit_reader.add_to_policy(
+            iam.PolicyStatement(
+                actions=["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"],
+                resources=[
+                    f"arn:aws:s3:::{b}{suffix}"
+                    for b in (names.trail_bucket, names.config_bucket)
+                    for suffix in ("", "/*")
+                ],
+            )
+        )
+        self.audit_reader.add_to_policy(
+            iam.PolicyStatement(actions=["kms:Decrypt", "kms:DescribeKey"], resources=[f"arn:aws:kms:{config.home_region}:{config.log_archive.id}:key/*"])
+        )

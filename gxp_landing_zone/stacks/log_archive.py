@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from aws_cdk import aws_iam as iam
+
+from ..constructs.gxp_bucket import GxpBucket
+from ..constructs.managed_key import ManagedKey
+from .base import GxpStack
+
+
+class LogArchiveStack(GxpStack):
+    """Log-archive account, home region: where the audit trail is kept unaltered (11.10(e))."""
+
+    component = "LogArchive"
+
+    def __init__(self, scope, **kwargs) -> None:
+        super().__init__(scope, **kwargs)
+        names, config = self.names, self.config
+        estate_accounts = [a.id for a in config.accounts]
+
+        self.key = ManagedKey(
+            self,
+            "LogArchiveKey",
+            alias=names.log_archive_key_alias,
+            description="Encrypts the organization trail and AWS Config history",
+        )
+        self.key.allow(
+            "OrganizationTrailEncrypts",
+            iam.ServicePrincipal("cloudtrail.amazonaws.com"),
+            ["kms:GenerateDataKey*", "kms:DescribeKey"],
+            {
+                "StringLike": {
+                    "kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{config.management.id}:trail/*"
+                },
+                "StringEquals": {"aws:SourceArn": names.trail_arn()},
+            },
+        )
+        # Config writes through each account's recorder role; the condition keeps that to this estate.
+        self.key.allow(
+            "EstateConfigRecordersEncrypt",
+            iam.AnyPrincipal(),
+            ["kms:GenerateDataKey*", "kms:DescribeKey"],
+            {
+                "StringEquals": {"aws:PrincipalAccount": estate_accounts},
+                "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/gxp-config-recorder"},
+            },
+        )
+        self.key.allow(
+            "OnlyAuditReaderDecrypts",
+            iam.ArnPrincipal(names.audit_reader_role_arn()),
+            ["kms:Decrypt", "kms:DescribeKey"],
+        )
+
+        self.access_logs = GxpBucket(
+            self,
+            "AccessLogBucket",
+            bucket_name=names.access_log_bucket,
+            # S3 server access logging can only deliver to SSE-S3 buckets without Object Lock.
+            encryption_key=None,
+            retention_class="access-log",
+        )
+        self.trail_bucket = GxpBucket(
+            self,
+            "AuditTrailBucket",
+            bucket_name=names.trail_bucket,
+            encryption_key=self.key.key,
+            retention_class="audit-log",
+            lock_days=config.audit_log.days,
+            access_log_bucket=self.access_logs.bucket,
+            access_log_prefix="audit-trail/",
+        )
+        self.config_bucket = GxpBucket(
+            self,
+            "ConfigHistoryBucket",
+            bucket_name=names.config_bucket,
+            encryption_key=self.key.key,
+            # AWS Config cannot deliver to a bucket with an Object Lock default retention.
+            retention_class="config-history",
+            access_log_bucket=self.access_logs.bucket,
+            access_log_prefix="config-history/",
+        )
+        self._allow_cloudtrail()
+        self._allow_config(estate_accounts)
+        self._allow_audit_reader()
+
+    def _allow_cloudtrail(self) -> None:
+        bucket = self.trail_bucket.bucket
+        trail = {"StringEquals": {"aws:SourceArn": self.names.trail_arn()}}
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudTrailAclCheck",
+                principals=[iam.ServicePrincipal("cloudtrail.amazonaws.com")],
+                actions=["s3:GetBucketAcl"],
+                resources=[bucket.bucket_arn],
+                conditions=trail,
+            )
+        )
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudTrailWrite",
+                principals=[iam.ServicePrincipal("cloudtrail.amazonaws.com")],
+                actions=["s3:PutObject"],
+                resources=[bucket.arn_for_objects("AWSLogs/*")],
+                conditions={**trail, "StringEquals": {**trail["StringEquals"], "s3:x-amz-acl": "bucket-owner-full-control"}},
+            )
+        )
+
+    def _allow_config(self, estate_accounts: list[str]) -> None:
+        bucket = self.config_bucket.bucket
+        recorders = iam.AnyPrincipal()
+        estate = {
+            "StringEquals": {"aws:PrincipalAccount": estate_accounts},
+            "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/gxp-config-recorder"},
+        }
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="ConfigCheck",
+                principals=[recorders],
+                actions=["s3:GetBucketAcl", "s3:ListBucket"],
+                resources=[bucket.bucket_arn],
+                conditions=estate,
+            )
+        )
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="ConfigWrite",
+                principals=[recorders],
+                actions=["s3:PutObject"],
+                resources=[bucket.arn_for_objects("AWSLogs/*")],
+                conditions=estate,
+            )
+        )
+
+    def _allow_audit_reader(self) -> None:
+        reader = iam.ArnPrincipal(self.names.audit_reader_role_arn())
+        for bucket in (self.trail_bucket.bucket, self.config_bucket.bucket):
+            bucket.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid="AuditReaderReads",
+                    principals=[reader],
+                    actions=["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"],
+                    resources=[bucket.bucket_arn, bucket.arn_for_objects("*")],
+                )
+            )

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_organizations as orgs
+
+from ..config import AccountKind
+from ..constructs import guardrails
+from ..constructs.managed_key import ManagedKey
+from ..constructs.organization_trail import OrganizationTrail
+from .base import GxpStack
+
+OU_NAMES = ("Security", "Regulated", "Research")
+
+
+class OrganizationStack(GxpStack):
+    """Management account, home region: OUs, guardrail SCPs and the organization trail."""
+
+    component = "Organization"
+
+    def __init__(self, scope, **kwargs) -> None:
+        super().__init__(scope, **kwargs)
+        config, names = self.config, self.names
+        root = config.organization.root_id
+
+        self.ous = {
+            name: orgs.CfnOrganizationalUnit(self, f"{name}OrganizationalUnit", name=name, parent_id=root)
+            for name in OU_NAMES
+        }
+        regulated_targets = [self.ous["Regulated"].attr_id] + [a.id for a in config.regulated_accounts]
+        self._scp(
+            "ProtectAuditSubstratePolicy",
+            "gxp-protect-audit-substrate",
+            "Deny stopping, altering or deleting CloudTrail, AWS Config and the log-archive buckets",
+            guardrails.protect_audit_substrate([names.trail_bucket, names.config_bucket, names.access_log_bucket]),
+            [root],
+        )
+        self._scp(
+            "DenyRootAndLeavingPolicy",
+            "gxp-deny-root-and-leaving",
+            "Deny root-user actions and leaving the organization",
+            guardrails.deny_root_and_leaving(),
+            [root],
+        )
+        self._scp(
+            "AllowedRegionsPolicy",
+            "gxp-allowed-regions",
+            f"Deny regional actions outside {', '.join(config.allowed_regions)}",
+            guardrails.deny_outside_regions(config.allowed_regions),
+            [root],
+        )
+        self._scp(
+            "ProtectRegulatedKeysPolicy",
+            "gxp-protect-regulated-keys",
+            "Deny scheduling deletion of, disabling, or stopping rotation of KMS keys in regulated accounts",
+            guardrails.protect_regulated_keys(),
+            regulated_targets,
+        )
+
+        self.trail_logs_key = ManagedKey(
+            self, "TrailLogsKey", alias="alias/gxp/trail-logs", description="Encrypts the trail's CloudWatch Logs copy"
+        )
+        self.trail_logs_key.allow(
+            "CloudWatchLogsEncrypts",
+            iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com"),
+            ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{self.region}:{self.account}:log-group:*"}},
+        )
+        self.trail = OrganizationTrail(
+            self,
+            "OrganizationTrail",
+            trail_name=names.trail_name,
+            bucket_name=names.trail_bucket,
+            kms_key_arn=names.log_archive_key_arn,
+            log_key=self.trail_logs_key.key,
+            log_retention_days=config.audit_log.cloudwatch_retention_days,
+            record_bucket_prefix=names.records_bucket_prefix(),
+        )
+
+    def _scp(self, id: str, name: str, description: str, document: dict, targets: list[str]) -> orgs.CfnPolicy:
+        return orgs.CfnPolicy(
+            self,
+            id,
+            name=name,
+            description=description,
+            type="SERVICE_CONTROL_POLICY",
+            content=document,
+            target_ids=targets,
+        )
+
