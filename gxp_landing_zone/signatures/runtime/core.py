@@ -80,7 +80,11 @@ def _nfc(value: Any) -> Any:
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value)
     if isinstance(value, Mapping):
-        return {_nfc(k): _nfc(v) for k, v in value.items()}
+        normalized = {_nfc(k): _nfc(v) for k, v in value.items()}
+        if len(normalized) != len(value):
+            # Otherwise which value survives would depend on key order.
+            raise ValueError("keys collide after NFC normalization")
+        return normalized
     if isinstance(value, (list, tuple)):
         return [_nfc(v) for v in value]
     return value

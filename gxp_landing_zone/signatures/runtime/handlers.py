@@ -41,6 +41,7 @@ from .core import (
     check_meaning,
     check_sequence,
     record_id,
+    utc_timestamp,
     verify_chain,
 )
 
@@ -192,18 +193,11 @@ class SignatureService:
 
     def _sign(self, event: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
         claims = _claims(event)
-        context = event.get("requestContext") or {}
-        try:
-            body = _json_body(event)
-        except BadRequest:
-            body = {}
-            raise
-        finally:
-            attempt = {k: body.get(k) for k in ("bucket", "key", "version_id", "meaning")}
         try:
             signer = authenticate(
                 claims, self.clock(), window_seconds=self.auth_window_seconds, is_disabled=self.is_disabled
             )
+            body = _json_body(event)
             bucket, key = _text(body, "bucket"), _text(body, "key")
             version_id = _text(body, "version_id")
             self._check_bucket(bucket)
@@ -224,7 +218,7 @@ class SignatureService:
             return self._apply(signer, request)
         except SignatureRefused as refusal:
             if refusal.status_code in (401, 403):
-                self._emit_refused(refusal, claims, attempt, context)
+                self._emit_refused(refusal, claims, event)
             raise
 
     @staticmethod
@@ -341,46 +335,54 @@ class SignatureService:
         if not entries and not copies:
             raise NotFound(f"no signatures recorded for {rid}", "no_signatures")
         chain = verify_chain(entries)
-        problems_by_seq = {c.seq: list(c.problems) for c in chain.entries}
         ledger_seqs = {e.get("seq") for e in entries}
-        missing = sorted(s for s in copies if s not in ledger_seqs)
-        record_hashes: dict[str, str | None] = {}
+        failures = [
+            {"seq": s, "problems": [f"seq {s} has a retained manifest copy but no ledger entry"]}
+            for s in sorted(copies)
+            if s not in ledger_seqs
+        ]
+        record_hashes: dict[Any, str | None] = {}
         results = []
-        for entry in entries:
-            seq = entry.get("seq")
-            problems = problems_by_seq.get(seq, [])
-            problems += self._copy_problems(copies.get(seq), entry)
+        for entry, check in zip(entries, chain.entries):
+            problems = list(check.problems) + self._copy_problems(copies.get(check.seq), entry)
+            if problems:
+                failures.append({"seq": check.seq, "problems": list(problems)})
             ver = entry.get("record_version_id")
             if version_id and ver != version_id:
                 continue
-            if ver not in record_hashes:
-                record_hashes[ver] = self._hash_version_or_none(bucket, key, ver)
-            actual = record_hashes[ver]
-            if actual is None:
-                problems.append(f"record version {ver} can no longer be retrieved")
-            elif actual != entry.get("record_sha256"):
-                problems.append("record content no longer matches the signed SHA-256")
-            result = {"seq": seq, "version_id": ver, "manifest_hash": entry.get("manifest_hash"), "valid": not problems, "problems": problems}
+            problems += self._record_problems(bucket, key, ver, entry.get("record_sha256"), record_hashes)
             try:
-                result["manifestation"] = SignatureManifest.from_dict(entry).manifestation
+                shown = SignatureManifest.from_dict(entry).manifestation
             except (TypeError, ValueError):
-                result["manifestation"] = None
-            results.append(result)
-        chain_valid = chain.valid and not missing and all(
-            not self._copy_problems(copies.get(e.get("seq")), e) for e in entries
-        )
-        chain_report = chain.to_dict()
-        chain_report["valid"] = chain_valid
-        chain_report["missing_from_ledger"] = [
-            {"seq": s, "problems": [f"seq {s} has a retained manifest copy but no ledger entry"]} for s in missing
-        ]
+                shown = None
+            results.append({
+                "seq": check.seq,
+                "version_id": ver,
+                "manifest_hash": entry.get("manifest_hash"),
+                "manifestation": shown,
+                "valid": not problems,
+                "problems": problems,
+            })
+        failures.sort(key=lambda f: (not isinstance(f["seq"], int), f["seq"] if isinstance(f["seq"], int) else 0))
         return {
             "record_id": rid,
             "version_id": version_id,
-            "chain": chain_report,
+            "chain": {"valid": not failures, "failures": failures},
             "signatures": results,
-            "valid": chain_valid and bool(results) and all(r["valid"] for r in results),
+            "valid": not failures and bool(results) and all(r["valid"] for r in results),
         }
+
+    def _record_problems(
+        self, bucket: str, key: str, version_id: Any, signed_sha256: Any, cache: dict[Any, str | None]
+    ) -> list[str]:
+        # 11.70: the signature must still match the exact bytes it was bound to.
+        if version_id not in cache:
+            cache[version_id] = self._hash_version_or_none(bucket, key, version_id)
+        if cache[version_id] is None:
+            return [f"record version {version_id} can no longer be retrieved"]
+        if cache[version_id] != signed_sha256:
+            return ["record content no longer matches the signed SHA-256"]
+        return []
 
     @staticmethod
     def _copy_problems(copy: Mapping[str, Any] | None, entry: Mapping[str, Any]) -> list[str]:
@@ -541,12 +543,14 @@ class SignatureService:
             return False
         return True
 
-    def _emit_refused(
-        self, refusal: SignatureRefused, claims: Mapping[str, Any] | None, attempt: Mapping[str, Any], context: Mapping[str, Any]
-    ) -> None:
+    def _emit_refused(self, refusal: SignatureRefused, claims: Mapping[str, Any] | None, event: Mapping[str, Any]) -> None:
         # 11.300(d): failed authentication or authority attempts are reported
         # immediately to security, not only logged.
-        claims = claims or {}
+        claims, context = claims or {}, event.get("requestContext") or {}
+        try:
+            body = _json_body(event)
+        except BadRequest:
+            body = {}
         detail = {
             "status_code": refusal.status_code,
             "code": refusal.code,
@@ -555,8 +559,8 @@ class SignatureService:
             "username": claims.get("cognito:username") or claims.get("username"),
             "source_ip": (context.get("identity") or {}).get("sourceIp"),
             "api_request_id": context.get("requestId"),
-            "attempted_at": self.clock().isoformat(),
-            **{k: v for k, v in attempt.items()},
+            "attempted_at": utc_timestamp(self.clock()),
+            **{k: body.get(k) for k in ("bucket", "key", "version_id", "meaning")},
         }
         log.warning("signature attempt refused: %s", json.dumps(detail, sort_keys=True, default=str))
         self._emit("Signature Attempt Refused", detail)

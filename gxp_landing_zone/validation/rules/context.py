@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ...config import EstateConfig
+from ...config.regions import REGION_JURISDICTION
+from ...naming import Names
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What the rules need to know about the estate, derived from the config alone."""
+
+    home_region: str
+    allowed_regions: frozenset[str]
+    jurisdiction_by_account: dict[str, str]
+    # Object Lock retention each bucket must carry: by exact bucket name, and by retention-class tag.
+    lock_days_by_bucket: dict[str, int]
+    lock_days_by_class: dict[str, int]
+    records_bucket_prefix: str
+    config_bucket: str
+    audit_bus_arn: str
+    root_id: str
+    min_log_retention_days: int
+    max_session_hours: int = 12
+    region_jurisdiction: dict[str, str] = field(default_factory=lambda: dict(REGION_JURISDICTION))
+
+    @classmethod
+    def from_config(cls, config: EstateConfig) -> "RuleContext":
+        names = Names(config)
+        classes = {c.name: c.days for c in config.data_classes}
+        return cls(
+            home_region=config.home_region,
+            allowed_regions=frozenset(config.allowed_regions),
+            jurisdiction_by_account={a.id: a.jurisdiction for a in config.regulated_accounts},
+            lock_days_by_bucket={names.trail_bucket: config.audit_log.days},
+            lock_days_by_class={"audit-log": config.audit_log.days, **classes},
+            records_bucket_prefix=names.records_bucket_prefix(),
+            config_bucket=names.config_bucket,
+            audit_bus_arn=names.audit_bus_arn(),
+            root_id=config.organization.root_id,
+            min_log_retention_days=config.audit_log.cloudwatch_retention_days,
+        )
