@@ -389,7 +389,11 @@ class SignatureService:
         if copy is None:
             return ["retained manifest copy is missing"]
         problems = list(copy.get("problems", ()))
-        if copy.get("hash") is not None and copy["hash"] != entry.get("manifest_hash"):
+        try:
+            recomputed = SignatureManifest.from_dict(entry).manifest_hash
+        except (TypeError, ValueError):
+            recomputed = None
+        if copy.get("hash") is not None and copy["hash"] not in {entry.get("manifest_hash")} & {recomputed}:
             problems.append("ledger entry differs from its retained manifest copy")
         return problems
 

@@ -1,0 +1,69 @@
+"""What a synthesis leaves behind for the auditor: evaluations (from the GXP pack),
+deviations (acknowledged rules of any pack, with their reasons) and open findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import CfnResource, Stack, Validations
+from constructs import IConstruct
+
+
+@dataclass(frozen=True)
+class Deviation:
+    rule_id: str  # e.g. GXP-S3-08, AwsSolutions-S1, HIPAA.Security-S3BucketReplicationEnabled
+    pack: str
+    stack: str
+    logical_id: str
+    resource_type: str
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A violation no acknowledgement covers: it fails synthesis."""
+
+    rule_id: str
+    pack: str
+    severity: str
+    description: str
+    path: str
+
+
+def pack_of(rule_id: str) -> str:
+    for prefix, pack in (
+        ("GXP-", "GXP"),
+        ("AwsSolutions-", "AwsSolutions"),
+        ("HIPAA.Security-", "HIPAA Security"),
+        ("NIST.800.53.R5-", "NIST 800-53 R5"),
+    ):
+        if rule_id.startswith(prefix):
+            return pack
+    return rule_id.split("-", 1)[0]
+
+
+def collect_deviations(root: IConstruct) -> list[Deviation]:
+    """Every acknowledgement in the tree, expanded to the CloudFormation resources it covers."""
+    found: list[Deviation] = []
+    for construct in root.node.find_all():
+        for entry in construct.node.metadata:
+            if entry.type != Validations.ACKNOWLEDGED_RULES_METADATA_KEY or not entry.data:
+                continue
+            resources = [c for c in construct.node.find_all() if CfnResource.is_cfn_resource(c)]
+            for key, reason in entry.data.items():
+                rule_id = key.split("::", 1)[-1]
+                for resource in resources:
+                    stack = Stack.of(resource)
+                    found.append(
+                        Deviation(
+                            rule_id=rule_id,
+                            pack=pack_of(rule_id),
+                            stack=stack.stack_name,
+                            logical_id=stack.resolve(resource.logical_id),
+                            resource_type=resource.cfn_resource_type,
+                            path=resource.node.path,
+                            reason=reason,
+                        )
+                    )
+    return sorted(set(found), key=lambda d: (d.stack, d.path, d.rule_id))
