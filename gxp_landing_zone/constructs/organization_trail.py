@@ -39,11 +39,15 @@ class OrganizationTrail(Construct):
         # Set on the L1 so any period CloudWatch accepts can come from the config.
         self.log_group.node.default_child.retention_in_days = log_retention_days
         role = iam.Role(self, "TrailToLogsRole", assumed_by=iam.ServicePrincipal("cloudtrail.amazonaws.com"))
-        role.add_to_policy(
-            iam.PolicyStatement(
-                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                resources=[f"{self.log_group.log_group_arn}"],
-            )
+        iam.ManagedPolicy(
+            self,
+            "TrailToLogsPolicy",
+            roles=[role],
+            statements=[
+                iam.PolicyStatement(
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[self.log_group.log_group_arn]
+                )
+            ],
         )
         records = cloudtrail.CfnTrail.AdvancedEventSelectorProperty(
             name="Regulated record reads and writes",

@@ -7,6 +7,7 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 
+from ..constructs.acknowledge import AWS_MANAGED_SERVICE_ROLE, acknowledge
 from ..constructs.managed_key import ManagedKey
 from .base import GxpStack
 
@@ -64,6 +65,11 @@ class AuditStack(GxpStack):
                 iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWSConfigRoleForOrganizations")
             ],
         )
+        acknowledge(
+            aggregator_role,
+            ["AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSConfigRoleForOrganizations]"],
+            AWS_MANAGED_SERVICE_ROLE,
+        )
         config_.CfnConfigurationAggregator(
             self,
             "OrganizationConfigAggregator",
@@ -81,16 +87,31 @@ class AuditStack(GxpStack):
             assumed_by=iam.AccountRootPrincipal(),
             description="Reads the organization trail and Config history in the log-archive account",
         )
-        self.audit_reader.add_to_policy(
-            iam.PolicyStatement(
-                actions=["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"],
-                resources=[
-                    f"arn:aws:s3:::{b}{suffix}"
-                    for b in (names.trail_bucket, names.config_bucket)
-                    for suffix in ("", "/*")
-                ],
-            )
+        objects = [f"arn:aws:s3:::{b}/*" for b in (names.trail_bucket, names.config_bucket)]
+        key_pattern = f"arn:aws:kms:{config.home_region}:{config.log_archive.id}:key/*"
+        reader_policy = iam.ManagedPolicy(
+            self,
+            "AuditLogReaderPolicy",
+            roles=[self.audit_reader],
+            statements=[
+                iam.PolicyStatement(
+                    actions=["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"],
+                    resources=[f"arn:aws:s3:::{b}" for b in (names.trail_bucket, names.config_bucket)] + objects,
+                ),
+                iam.PolicyStatement(
+                    actions=["kms:Decrypt", "kms:DescribeKey"],
+                    resources=[key_pattern],
+                    conditions={"ForAnyValue:StringEquals": {"kms:ResourceAliases": names.log_archive_key_alias}},
+                ),
+            ],
         )
-        self.audit_reader.add_to_policy(
-            iam.PolicyStatement(actions=["kms:Decrypt", "kms:DescribeKey"], resources=[f"arn:aws:kms:{config.home_region}:{config.log_archive.id}:key/*"])
+        acknowledge(
+            reader_policy,
+            [f"AwsSolutions-IAM5[Resource::{arn}]" for arn in objects],
+            "Auditors read any object of the two named log buckets; the trail writes one object per account, region and five minutes",
+        )
+        acknowledge(
+            reader_policy,
+            [f"AwsSolutions-IAM5[Resource::{key_pattern}]"],
+            "The log-archive key lives in another account and its ID is unknown at synthesis; the kms:ResourceAliases condition pins it to alias/gxp/log-archive",
         )

@@ -4,6 +4,7 @@ from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import custom_resources as cr
 
+from ..constructs.acknowledge import AWS_MANAGED_SERVICE_ROLE, acknowledge, acknowledge_sdk_call_provider
 from ..constructs.config_recorder import ComplianceEventForwarder, ConfigRecorder
 from .base import GxpStack
 
@@ -28,14 +29,32 @@ class BaselineStack(GxpStack):
                 assumed_by=iam.ServicePrincipal("config.amazonaws.com"),
                 managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWS_ConfigRole")],
             )
-            recorder_role.add_to_policy(
-                iam.PolicyStatement(
-                    actions=["s3:PutObject", "s3:GetBucketAcl", "s3:ListBucket"],
-                    resources=[f"arn:aws:s3:::{names.config_bucket}", f"arn:aws:s3:::{names.config_bucket}/AWSLogs/*"],
-                )
+            delivery = iam.ManagedPolicy(
+                self,
+                "ConfigDeliveryPolicy",
+                roles=[recorder_role],
+                statements=[
+                    iam.PolicyStatement(
+                        actions=["s3:PutObject", "s3:GetBucketAcl", "s3:ListBucket"],
+                        resources=[
+                            f"arn:aws:s3:::{names.config_bucket}",
+                            f"arn:aws:s3:::{names.config_bucket}/AWSLogs/*",
+                        ],
+                    ),
+                    iam.PolicyStatement(
+                        actions=["kms:GenerateDataKey", "kms:DescribeKey"], resources=[names.log_archive_key_arn]
+                    ),
+                ],
             )
-            recorder_role.add_to_policy(
-                iam.PolicyStatement(actions=["kms:GenerateDataKey", "kms:DescribeKey"], resources=[names.log_archive_key_arn])
+            acknowledge(
+                recorder_role,
+                ["AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]"],
+                AWS_MANAGED_SERVICE_ROLE,
+            )
+            acknowledge(
+                delivery,
+                [f"AwsSolutions-IAM5[Resource::arn:aws:s3:::{names.config_bucket}/AWSLogs/*]"],
+                "Config writes one object per snapshot and history file under AWSLogs/ of the single config-history bucket",
             )
             forwarder_role = iam.Role(
                 self,
@@ -43,7 +62,12 @@ class BaselineStack(GxpStack):
                 role_name=names.event_forwarder_role_name,
                 assumed_by=iam.ServicePrincipal("events.amazonaws.com"),
             )
-            forwarder_role.add_to_policy(iam.PolicyStatement(actions=["events:PutEvents"], resources=[names.audit_bus_arn()]))
+            iam.ManagedPolicy(
+                self,
+                "ComplianceEventForwarderPolicy",
+                roles=[forwarder_role],
+                statements=[iam.PolicyStatement(actions=["events:PutEvents"], resources=[names.audit_bus_arn()])],
+            )
         else:
             forwarder_role = iam.Role.from_role_name(self, "ComplianceEventForwarderRole", names.event_forwarder_role_name)
 
@@ -90,7 +114,7 @@ class BaselineStack(GxpStack):
                 parameters=parameters or None,
                 physical_resource_id=cr.PhysicalResourceId.of(f"{id}-{Stack.of(self).account}-{self.region}"),
             )
-            cr.AwsCustomResource(
+            setting = cr.AwsCustomResource(
                 self,
                 id,
                 on_create=call,
@@ -100,3 +124,9 @@ class BaselineStack(GxpStack):
                 ),
                 install_latest_aws_sdk=False,
             )
+            acknowledge(
+                setting,
+                ["AwsSolutions-IAM5[Resource::*]", "HIPAA.Security-IAMNoInlinePolicy", "NIST.800.53.R5-IAMNoInlinePolicy"],
+                f"{permission} acts on the account itself and has no resource ARN to scope to",
+            )
+        acknowledge_sdk_call_provider(self)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from aws_cdk import aws_iam as iam
 
+from ..constructs.acknowledge import acknowledge
 from ..constructs.gxp_bucket import GxpBucket
 from ..constructs.managed_key import ManagedKey
 from .base import GxpStack
@@ -78,9 +79,26 @@ class LogArchiveStack(GxpStack):
             access_log_bucket=self.access_logs.bucket,
             access_log_prefix="config-history/",
         )
+        self._record_deviations()
         self._allow_cloudtrail()
         self._allow_config(estate_accounts)
         self._allow_audit_reader()
+
+    def _record_deviations(self) -> None:
+        acknowledge(
+            self.access_logs.bucket,
+            ["GXP-S3-08", "HIPAA.Security-S3DefaultEncryptionKMS", "NIST.800.53.R5-S3DefaultEncryptionKMS"],
+            "S3 server access log delivery supports only SSE-S3 on the destination bucket; the bucket holds request "
+            "metadata, not record content",
+        )
+        for bucket in (self.access_logs, self.trail_bucket, self.config_bucket):
+            acknowledge(
+                bucket.bucket,
+                ["HIPAA.Security-S3BucketReplicationEnabled", "NIST.800.53.R5-S3BucketReplicationEnabled"],
+                "No second log-archive region is configured yet: durability rests on S3 within the home region, "
+                "protection on versioning, Object Lock and the deny-delete policy. A replica region is planned as the "
+                "Annex 11 7.2 back-up control",
+            )
 
     def _allow_cloudtrail(self) -> None:
         bucket = self.trail_bucket.bucket

@@ -29,6 +29,11 @@ POLICY = {
     "record_classes": {f"{RECORDS}/batch/": "batch-record"},
     "default_record_class": "document",
 }
+# moto resets boto3's default session on every start, which reloads the
+# endpoint data; one explicit session keeps client creation cheap.
+SESSION = boto3.session.Session(
+    aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+)
 USERS = {
     "reviewer": ("sub-reviewer", "rita", "Rita Reviewer", "reviewers"),
     "approver": ("sub-approver", "jdoe", "Jane Doe", "approvers"),
@@ -49,7 +54,7 @@ def aws(monkeypatch):
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     with mock_aws():
-        s3 = boto3.client("s3")
+        s3 = SESSION.client("s3")
         for bucket in (RECORDS, OTHER):
             s3.create_bucket(Bucket=bucket)
             s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
@@ -61,7 +66,7 @@ def aws(monkeypatch):
                 "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 1}},
             },
         )
-        ddb = boto3.client("dynamodb")
+        ddb = SESSION.client("dynamodb")
         ddb.create_table(
             TableName=TABLE,
             KeySchema=[{"AttributeName": "record_id", "KeyType": "HASH"}, {"AttributeName": "seq", "KeyType": "RANGE"}],
@@ -71,7 +76,7 @@ def aws(monkeypatch):
             ],
             BillingMode="PAY_PER_REQUEST",
         )
-        boto3.client("events").create_event_bus(Name=BUS)
+        SESSION.client("events").create_event_bus(Name=BUS)
         yield
 
 
@@ -79,9 +84,9 @@ class Env:
     """One test's view of the estate: a service plus what it published."""
 
     def __init__(self, **service_kwargs):
-        self.s3 = boto3.client("s3")
-        self.ddb = boto3.client("dynamodb")
-        events = boto3.client("events")
+        self.s3 = SESSION.client("s3")
+        self.ddb = SESSION.client("dynamodb")
+        events = SESSION.client("events")
         self.events: list[dict] = []
         # moto accepts PutEvents but cannot route to targets here, so the
         # entries are captured on the client on their way out.
@@ -97,7 +102,7 @@ class Env:
         kwargs = dict(
             s3=self.s3,
             dynamodb=self.ddb,
-            events=boto3.client("events"),
+            events=SESSION.client("events"),
             ledger_table=TABLE,
             manifest_bucket=MANIFESTS,
             records_buckets={RECORDS},
@@ -571,7 +576,7 @@ def test_expected_sha256_mismatch_is_refused_409(env):
 
 def test_interleaved_signer_takes_the_tail_and_the_chain_stays_consistent(env):
     version = env.put_record(b"content")
-    ddb_a = boto3.client("dynamodb")
+    ddb_a = SESSION.client("dynamodb")
     service_a = env.make_service(dynamodb=ddb_a)
     interleaved = []
 

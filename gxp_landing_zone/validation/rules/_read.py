@@ -14,7 +14,10 @@ def prop(node: CfnResource, name: str) -> Any:
 
 def tag(node: CfnResource, key: str) -> str | None:
     rendered = Stack.of(node).resolve(node.tags.render_tags()) or []
-    return next((t.get("Value") for t in rendered if t.get("Key") == key), None)
+    for item in rendered:
+        if (item.get("Key") or item.get("key")) == key:
+            return item.get("Value", item.get("value"))
+    return None
 
 
 def siblings(node: CfnResource, cfn_type: str) -> Iterable[CfnResource]:
