@@ -54,7 +54,11 @@ class GxpBucket(Construct):
             versioned=True,
             enforce_ssl=True,
             minimum_tls_version=1.2,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            # Built explicitly: the BLOCK_ALL constant comes back from jsii as an untyped proxy
+            # the second time an app in the same process reads it.
+            block_public_access=s3.BlockPublicAccess(
+                block_public_acls=True, block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True
+            ),
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             encryption=s3.BucketEncryption.KMS if encryption_key else s3.BucketEncryption.S3_MANAGED,
             encryption_key=encryption_key,

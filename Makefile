@@ -1,0 +1,53 @@
+# Two commands on a fresh machine (Python 3.11, Node 20, make): `make synth`, `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+CDK := node_modules/.bin/cdk
+CONFIG ?= config/reference.yaml
+OUT ?= cdk.out
+
+# Offline and quiet: no version check, no telemetry, no notices, no Node end-of-life banner.
+export CDK_DISABLE_VERSION_CHECK := true
+export CDK_DISABLE_CLI_TELEMETRY := true
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+CDK_FLAGS := --no-notices --no-version-reporting -c config=$(CONFIG) -o $(OUT)
+
+.PHONY: setup synth test report diff deploy bench lint clean
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+synth: setup  ## synthesize the estate and write cdk.out/compliance/
+	$(CDK) synth $(CDK_FLAGS) --quiet
+	@echo "Templates: $(OUT)/   Compliance report: $(OUT)/compliance/index.html"
+
+report: setup  ## rebuild the compliance report without the CDK CLI
+	CDK_CONTEXT_JSON='{"config":"$(CONFIG)"}' $(PY) app.py
+
+test: setup  ## every test: config, constructs, rules, mutations, snapshots, cfn-lint, report
+	$(PY) -m pytest -q
+
+diff: setup  ## needs AWS credentials for the target accounts
+	$(CDK) diff $(CDK_FLAGS)
+
+deploy: setup  ## needs AWS credentials; deploys in dependency order
+	$(CDK) deploy --all $(CDK_FLAGS) --require-approval broadening
+
+bench: setup  ## synth wall time and peak memory: one bucket, the reference estate, 3x regulated accounts
+	$(PY) -m gxp_landing_zone.bench
+
+lint: setup
+	$(PY) -m cfnlint $(OUT)/*.template.json
+
+clean:
+	rm -rf $(OUT) .pytest_cache
