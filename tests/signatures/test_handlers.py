@@ -361,6 +361,17 @@ def test_signing_on_a_tampered_ledger_is_refused(env):
     assert status == 409 and "seq 0" in body["reason"]
 
 
+def test_deleting_or_rewriting_a_manifest_copy_is_reported(env):
+    version = _three_signatures(env)
+    env.s3.delete_object(Bucket=MANIFESTS, Key=manifest_object_key(RECORDS, KEY, version, 0))
+    env.s3.put_object(Bucket=MANIFESTS, Key=manifest_object_key(RECORDS, KEY, version, 1), Body=b"{}",
+                      ChecksumAlgorithm="SHA256")
+    failures = _failures(verify(env)[1])
+    assert failures[0] == ["someone attempted to delete the manifest copy"]
+    assert failures[1] == ["manifest copy was rewritten (2 versions)"]
+    assert 2 not in failures
+
+
 def test_verify_unknown_record_is_404(env):
     status, body = verify(env, key="batch/never-signed.pdf")
     assert status == 404 and body["reason"]
@@ -473,6 +484,27 @@ def test_malformed_body_is_refused_400(env, raw):
     event = api_event(claims(), {})
     event["body"] = raw
     assert env.service.handle_sign(event)["statusCode"] == 400
+
+
+def test_reason_with_line_break_is_refused_400(env):
+    version = env.put_record(b"content")
+    status, body = sign(env, version, reason="fine\nSigned by Somebody Else")
+    assert status == 400 and "control characters" in body["reason"]
+    assert_nothing_written(env)
+
+
+def test_decomposed_unicode_key_and_reason(env):
+    import unicodedata
+
+    key = unicodedata.normalize("NFD", "batch/Prüfbericht-Zoë.pdf")
+    version = env.put_record(b"content", key=key)
+    body = {"bucket": RECORDS, "key": key, "version_id": version, "meaning": "review",
+            "reason": unicodedata.normalize("NFD", "geprüft"), "request_id": "u1"}
+    first = env.service.handle_sign(api_event(claims(), body))
+    assert first["statusCode"] == 201
+    assert env.manifest_keys() == [manifest_object_key(RECORDS, key, version, 0)]
+    assert env.service.handle_sign(api_event(claims(), body))["statusCode"] == 200
+    assert verify(env, key=key)[1]["valid"] is True
 
 
 def test_missing_version_is_refused_400(env):

@@ -28,6 +28,7 @@ DISABLED_CLAIM = "custom:disabled"
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_DISPLAYED_FIELDS = ("username", "printed_name", "meaning", "reason")
 
 
 # --------------------------------------------------------------------------- errors
@@ -142,10 +143,13 @@ class SignatureManifest:
     request_id: str
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
+        # Displayed text is stored NFC. Identifiers (bucket, key, version,
+        # subject, request id) stay byte-exact so they still address the S3
+        # object; the canonical form used for hashing normalizes everything.
+        for name in _DISPLAYED_FIELDS:
+            value = getattr(self, name)
             if isinstance(value, str):
-                object.__setattr__(self, f.name, unicodedata.normalize("NFC", value))
+                object.__setattr__(self, name, unicodedata.normalize("NFC", value))
         self._validate()
 
     def _validate(self) -> None:
@@ -167,7 +171,7 @@ class SignatureManifest:
                 raise ValueError(f"{name} is not valid Unicode text") from exc
         # 11.50(b): the displayed manifestation must not be forgeable by
         # embedding line breaks or control characters in free-text fields.
-        for name in ("username", "printed_name", "meaning", "reason"):
+        for name in _DISPLAYED_FIELDS:
             value = getattr(self, name)
             if value is not None and _CONTROL.search(value):
                 raise ValueError(f"{name} must not contain control characters")

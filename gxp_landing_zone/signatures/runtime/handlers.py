@@ -6,6 +6,15 @@ Storage layout:
 * A copy of every manifest in the manifest bucket (Object Lock is set by the
   infrastructure), so an entry removed from the ledger's tail is still noticed.
 * EventBridge events for applied signatures and refused attempts (11.300(d)).
+
+Requests: sign takes a JSON body {bucket, key, version_id, meaning, reason?,
+request_id? (or an Idempotency-Key header), expected_sha256?}; list and verify
+take query parameters bucket, key and optionally version_id.
+
+Environment: LEDGER_TABLE, MANIFEST_BUCKET, RECORDS_BUCKETS (comma-separated),
+EVENT_BUS_NAME, AUTH_WINDOW_SECONDS, and optionally SIGNING_POLICY (JSON for
+``SigningPolicy.from_dict``; without it no one holds signing authority) and
+USER_POOL_ID (check each signer's account is still enabled, 11.300(c)).
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ import hashlib
 import json
 import logging
 import os
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -27,6 +37,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from .core import (
     DEFAULT_AUTH_WINDOW_SECONDS,
+    AuthenticationFailed,
     BadRequest,
     Conflict,
     Forbidden,
@@ -177,7 +188,7 @@ class SignatureService:
 
     def _record_query(self, event: Mapping[str, Any]) -> tuple[str, str, str | None]:
         if not (_claims(event) or {}).get("sub"):
-            raise SignatureRefused(401, "no authenticated identity on the request", "unauthenticated")
+            raise AuthenticationFailed("no authenticated identity on the request", "unauthenticated")
         params = event.get("queryStringParameters") or {}
         bucket, key = _text(params, "bucket"), _text(params, "key")
         self._check_bucket(bucket)
@@ -224,11 +235,12 @@ class SignatureService:
     @staticmethod
     def _reason(body: Mapping[str, Any]) -> str | None:
         reason = _text(body, "reason", required=False)
-        if reason is not None and not reason.strip():
+        if reason is None or not reason.strip():
             return None
-        if reason is not None and len(reason) > MAX_REASON_LENGTH:
+        if len(reason) > MAX_REASON_LENGTH:
             raise BadRequest(f"reason exceeds {MAX_REASON_LENGTH} characters", "invalid_field")
-        return reason
+        # Stored NFC by the manifest; normalized here so a replay compares equal.
+        return unicodedata.normalize("NFC", reason)
 
     @staticmethod
     def _request_id(event: Mapping[str, Any], body: Mapping[str, Any]) -> str:
@@ -264,7 +276,7 @@ class SignatureService:
                 record_sha256 = self._hash_version(req["bucket"], req["key"], req["version_id"])
                 if req["expected_sha256"] and req["expected_sha256"].lower() != record_sha256:
                     raise Conflict("record content does not match expected_sha256", "content_mismatch")
-            manifest = build_manifest(
+            manifest = self._build(
                 signer,
                 meaning=req["meaning"],
                 reason=req["reason"],
@@ -285,6 +297,13 @@ class SignatureService:
         view = _entry_view({**manifest.to_dict(), "manifest_hash": manifest.manifest_hash})
         self._emit("Signature Applied", view)
         return 201, {"signature": view, "replayed": False}
+
+    @staticmethod
+    def _build(signer: Signer, **kwargs: Any) -> SignatureManifest:
+        try:
+            return build_manifest(signer, **kwargs)
+        except ValueError as exc:
+            raise BadRequest(f"cannot form a signature manifest: {exc}", "invalid_field") from None
 
     def _replay(self, existing: Mapping[str, Any], signer: Signer, req: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
         same = (
@@ -393,7 +412,7 @@ class SignatureService:
             recomputed = SignatureManifest.from_dict(entry).manifest_hash
         except (TypeError, ValueError):
             recomputed = None
-        if copy.get("hash") is not None and copy["hash"] not in {entry.get("manifest_hash")} & {recomputed}:
+        if copy.get("hash") is not None and not copy["hash"] == entry.get("manifest_hash") == recomputed:
             problems.append("ledger entry differs from its retained manifest copy")
         return problems
 
@@ -463,9 +482,11 @@ class SignatureService:
         """
         prefix = f"manifests/{bucket}/{key}/"
         versions: dict[str, list[dict[str, Any]]] = {}
+        deleted: set[str] = set()
         for page in self.s3.get_paginator("list_object_versions").paginate(Bucket=self.manifest_bucket, Prefix=prefix):
             for v in page.get("Versions", []):
                 versions.setdefault(v["Key"], []).append(v)
+            deleted.update(m["Key"] for m in page.get("DeleteMarkers", []))
         copies: dict[int, dict[str, Any]] = {}
         for object_key, object_versions in versions.items():
             parts = object_key[len(prefix):].split("/")
@@ -473,10 +494,13 @@ class SignatureService:
             if len(parts) != 2 or not parts[1].endswith(".json") or not parts[1][:-5].isdigit():
                 continue
             seq = int(parts[1][:-5])
-            oldest = min(object_versions, key=lambda v: v["LastModified"])
+            # S3 lists newest first; on equal timestamps the last listed is oldest.
+            oldest = min(reversed(object_versions), key=lambda v: v["LastModified"])
             copy = {"hash": None, "problems": []}
             if len(object_versions) > 1:
                 copy["problems"].append(f"manifest copy was rewritten ({len(object_versions)} versions)")
+            if object_key in deleted:
+                copy["problems"].append("someone attempted to delete the manifest copy")
             try:
                 obj = self.s3.get_object(Bucket=self.manifest_bucket, Key=object_key, VersionId=oldest["VersionId"])
                 manifest = SignatureManifest.from_dict(json.loads(obj["Body"].read())["manifest"])
