@@ -47,7 +47,7 @@ bench: setup  ## synth wall time and peak memory: one bucket, the reference esta
 	$(PY) -m gxp_landing_zone.bench
 
 lint: setup
-	$(PY) -m cfnlint $(OUT)/*.template.json
+	$(VENV)/bin/cfn-lint $(OUT)/*.template.json
 
 clean:
 	rm -rf $(OUT) .pytest_cache

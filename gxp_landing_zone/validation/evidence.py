@@ -43,6 +43,31 @@ def pack_of(rule_id: str) -> str:
     return rule_id.split("-", 1)[0]
 
 
+# An acknowledgement sits on a construct and covers every resource below it; the log lists
+# only the resources the rule can apply to, so a deviation on a role does not also name
+# the Lambda function next to it.
+_RULE_TYPE_HINTS = (
+    ("Lambda", "AWS::Lambda::"),
+    ("IAM", "AWS::IAM::"),
+    ("S3", "AWS::S3::Bucket"),
+    ("KMS", "AWS::KMS::"),
+    ("SNS", "AWS::SNS::"),
+)
+
+
+def _relevant(rule_id: str, cfn_type: str) -> bool:
+    if rule_id.startswith("GXP-"):
+        from .controls import by_id
+
+        control = by_id().get(rule_id.split("[", 1)[0])
+        return control is None or cfn_type in control.resource_types
+    name = rule_id.split("-", 1)[-1]
+    for fragment, type_prefix in _RULE_TYPE_HINTS:
+        if name.startswith(fragment):
+            return cfn_type.startswith(type_prefix) if type_prefix.endswith("::") else cfn_type == type_prefix
+    return True
+
+
 def collect_deviations(root: IConstruct) -> list[Deviation]:
     """Every acknowledgement in the tree, expanded to the CloudFormation resources it covers."""
     found: list[Deviation] = []
@@ -54,6 +79,8 @@ def collect_deviations(root: IConstruct) -> list[Deviation]:
             for key, reason in entry.data.items():
                 rule_id = key.split("::", 1)[-1]
                 for resource in resources:
+                    if not _relevant(rule_id, resource.cfn_resource_type):
+                        continue
                     stack = Stack.of(resource)
                     found.append(
                         Deviation(

@@ -1,0 +1,436 @@
+"""Deployed-state checks, one per control. Each reads the account through boto3 and returns one
+CheckResult per resource it inspected. A check never raises for a missing or misconfigured
+resource: "not there" is a failed result with the API error as the observation, because an IQ
+record must show what was looked at, not stop at the first gap."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+import boto3
+from botocore.exceptions import ClientError
+
+from ...config import AccountKind
+from ...constructs import guardrails
+from ...constructs.gxp_bucket import DENIED_OUTSIDE_DEPLOYMENT, DENIED_TO_ALL
+from ..controls import by_id
+
+EXCERPT_CHARS = 300
+ALL_KINDS = frozenset(AccountKind)
+# Names fixed in the stacks rather than derived in naming.py; kept here so IQ reads the same ones.
+RECORDER_NAME = "gxp-recorder"  # constructs/config_recorder.py
+TRAIL_LOGS_KEY_ALIAS = "alias/gxp/trail-logs"  # stacks/organization.py
+SCP_AUDIT_SUBSTRATE = "gxp-protect-audit-substrate"  # stacks/organization.py
+SCP_ROOT_AND_LEAVING = "gxp-deny-root-and-leaving"
+SCP_ALLOWED_REGIONS = "gxp-allowed-regions"
+SCP_REGULATED_KEYS = "gxp-protect-regulated-keys"
+REGULATED_OU = "Regulated"
+
+_CONTROLS = by_id()
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    control_id: str
+    clauses: dict[str, list[str]]
+    resource: str
+    expected: str
+    observed: str
+    passed: bool
+    checked_at: str
+    # Filled by the runner from sts:GetCallerIdentity, which it calls once per run.
+    caller: str = ""
+
+
+def result(control_id: str, resource: str, expected: str, observed: object, passed: bool) -> CheckResult:
+    clauses = {k: list(v) for k, v in _CONTROLS[control_id].clauses.items()}
+    return CheckResult(
+        control_id=control_id,
+        clauses=clauses,
+        resource=resource,
+        expected=expected,
+        observed=excerpt(observed),
+        passed=bool(passed),
+        checked_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
+
+
+def excerpt(value: object) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, default=str, sort_keys=True)
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 3] + "..."
+
+
+def call(fn: Callable, **kwargs) -> tuple[dict | None, str | None]:
+    """(response, None) or (None, 'ErrorCode: message'): a missing configuration is evidence."""
+    try:
+        response = fn(**kwargs)
+    except ClientError as exc:
+        err = exc.response.get("Error", {})
+        return None, f"{err.get('Code', 'ClientError')}: {err.get('Message', '')}".strip()
+    response.pop("ResponseMetadata", None)
+    return response, None
+
+
+IQ_CHECKS: dict[str, Callable] = {}
+
+
+def iq_check(control_id: str, kinds: frozenset | set, regions: str = "home") -> Callable:
+    """Register a check. regions is 'home' (home region only) or 'all' (every allowed region)."""
+
+    def register(fn: Callable) -> Callable:
+        fn.control_id, fn.kinds, fn.regions = control_id, frozenset(kinds), regions
+        IQ_CHECKS[control_id] = fn
+        return fn
+
+    return register
+
+
+def applies(fn: Callable, kind: AccountKind, region: str, home_region: str) -> bool:
+    return kind in fn.kinds and (fn.regions == "all" or region == home_region)
+
+
+# -- CloudTrail (management account, home region) ------------------------------------------------
+
+
+def _trail(session: boto3.Session, names) -> tuple[dict | None, str | None]:
+    resp, err = call(session.client("cloudtrail").describe_trails, trailNameList=[names.trail_name])
+    if err:
+        return None, err
+    trails = [t for t in resp.get("trailList", []) if t.get("Name") == names.trail_name]
+    return (trails[0], None) if trails else (None, f"no trail named {names.trail_name}")
+
+
+def _pick(d: dict, *keys: str) -> dict:
+    return {k: d.get(k) for k in keys}
+
+
+@iq_check("GXP-TRAIL-01", {AccountKind.MANAGEMENT})
+def check_trail_organization_wide(session, config, names) -> list[CheckResult]:
+    expected = "IsOrganizationTrail, IsMultiRegionTrail, IncludeGlobalServiceEvents true; IsLogging true"
+    trail, err = _trail(session, names)
+    if err:
+        return [result("GXP-TRAIL-01", names.trail_name, expected, err, False)]
+    status, err = call(session.client("cloudtrail").get_trail_status, Name=names.trail_name)
+    observed = _pick(trail, "IsOrganizationTrail", "IsMultiRegionTrail", "IncludeGlobalServiceEvents")
+    observed["IsLogging"] = status.get("IsLogging") if status else err
+    return [result("GXP-TRAIL-01", names.trail_name, expected, observed, all(v is True for v in observed.values()))]
+
+
+@iq_check("GXP-TRAIL-02", {AccountKind.MANAGEMENT})
+def check_trail_validation(session, config, names) -> list[CheckResult]:
+    trail, err = _trail(session, names)
+    observed = err or _pick(trail, "LogFileValidationEnabled")
+    ok = not err and trail.get("LogFileValidationEnabled") is True
+    return [result("GXP-TRAIL-02", names.trail_name, "LogFileValidationEnabled true", observed, ok)]
+
+
+@iq_check("GXP-TRAIL-03", {AccountKind.MANAGEMENT})
+def check_trail_kms(session, config, names) -> list[CheckResult]:
+    # CloudTrail may report the alias ARN it was given or the key ARN it resolved; both name
+    # the log-archive key as long as the account and region are the log archive's.
+    key_prefix = f"arn:aws:kms:{config.home_region}:{config.log_archive.id}:"
+    trail, err = _trail(session, names)
+    key = (trail or {}).get("KmsKeyId") or ""
+    ok = not err and (key == names.log_archive_key_arn or key.startswith(key_prefix + "key/"))
+    expected = f"KmsKeyId {names.log_archive_key_arn} (or its key ARN)"
+    return [result("GXP-TRAIL-03", names.trail_name, expected, err or {"KmsKeyId": key or None}, ok)]
+
+
+@iq_check("GXP-TRAIL-04", {AccountKind.MANAGEMENT})
+def check_trail_cloudwatch(session, config, names) -> list[CheckResult]:
+    log_group = f"/gxp/cloudtrail/{names.trail_name}"  # constructs/organization_trail.py
+    trail, err = _trail(session, names)
+    observed = err or _pick(trail, "CloudWatchLogsLogGroupArn", "CloudWatchLogsRoleArn")
+    arn = (trail or {}).get("CloudWatchLogsLogGroupArn") or ""
+    ok = not err and f":log-group:{log_group}" in arn and bool(trail.get("CloudWatchLogsRoleArn"))
+    return [result("GXP-TRAIL-04", names.trail_name, f"delivers to log group {log_group} via a role", observed, ok)]
+
+
+# -- KMS ---------------------------------------------------------------------------------------
+
+
+@iq_check("GXP-KEY-01", {AccountKind.LOG_ARCHIVE, AccountKind.MANAGEMENT})
+def check_key_rotation(session, config, names) -> list[CheckResult]:
+    kms = session.client("kms")
+    identity_account = session.client("sts").get_caller_identity()["Account"]
+    alias = names.log_archive_key_alias if identity_account == config.log_archive.id else TRAIL_LOGS_KEY_ALIAS
+    meta, err = call(kms.describe_key, KeyId=alias)
+    if err:
+        return [result("GXP-KEY-01", alias, "KeyRotationEnabled true", err, False)]
+    key_id = meta["KeyMetadata"]["KeyId"]
+    status, err = call(kms.get_key_rotation_status, KeyId=key_id)
+    observed = err or {"KeyId": key_id, "KeyRotationEnabled": status.get("KeyRotationEnabled")}
+    ok = not err and status.get("KeyRotationEnabled") is True
+    return [result("GXP-KEY-01", alias, "KeyRotationEnabled true", observed, ok)]
+
+
+# -- S3 (log-archive account, home region) --------------------------------------------------------
+# Which bucket gets which protection mirrors stacks/log_archive.py: the access-log bucket cannot
+# use Object Lock or SSE-KMS (S3 log delivery), and Config cannot deliver to a locked bucket.
+
+
+def _buckets(names) -> list[str]:
+    return [names.trail_bucket, names.config_bucket, names.access_log_bucket]
+
+
+def _locked(names) -> list[str]:
+    return [names.trail_bucket]
+
+
+def _kms_and_logged(names) -> list[str]:
+    return [names.trail_bucket, names.config_bucket]
+
+
+LOG_ARCHIVE = {AccountKind.LOG_ARCHIVE}
+
+
+@iq_check("GXP-S3-01", LOG_ARCHIVE)
+def check_object_lock_mode(session, config, names) -> list[CheckResult]:
+    out = []
+    for bucket in _locked(names):
+        resp, err = call(session.client("s3").get_object_lock_configuration, Bucket=bucket)
+        lock = (resp or {}).get("ObjectLockConfiguration", {})
+        mode = lock.get("Rule", {}).get("DefaultRetention", {}).get("Mode")
+        ok = not err and lock.get("ObjectLockEnabled") == "Enabled" and mode == "COMPLIANCE"
+        out.append(result("GXP-S3-01", bucket, "ObjectLockEnabled Enabled, Mode COMPLIANCE", err or lock, ok))
+    return out
+
+
+def _retention_days(default: dict) -> int:
+    return default.get("Days") or (default.get("Years") or 0) * 365
+
+
+@iq_check("GXP-S3-02", LOG_ARCHIVE)
+def check_object_lock_retention(session, config, names) -> list[CheckResult]:
+    required = config.audit_log.days  # the trail bucket holds audit logs
+    out = []
+    for bucket in _locked(names):
+        resp, err = call(session.client("s3").get_object_lock_configuration, Bucket=bucket)
+        default = (resp or {}).get("ObjectLockConfiguration", {}).get("Rule", {}).get("DefaultRetention", {})
+        ok = not err and _retention_days(default) >= required
+        out.append(result("GXP-S3-02", bucket, f"default retention >= {required} days", err or default, ok))
+    return out
+
+
+@iq_check("GXP-S3-03", LOG_ARCHIVE)
+def check_versioning(session, config, names) -> list[CheckResult]:
+    out = []
+    for bucket in _buckets(names):
+        resp, err = call(session.client("s3").get_bucket_versioning, Bucket=bucket)
+        ok = not err and resp.get("Status") == "Enabled"
+        out.append(result("GXP-S3-03", bucket, "Status Enabled", err or {"Status": resp.get("Status")}, ok))
+    return out
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _everyone(principal) -> bool:
+    return principal == "*" or (isinstance(principal, dict) and "*" in _as_list(principal.get("AWS")))
+
+
+def _policy_statements(session, bucket: str) -> tuple[list[dict], str | None]:
+    resp, err = call(session.client("s3").get_bucket_policy, Bucket=bucket)
+    if err:
+        return [], err
+    return _as_list(json.loads(resp["Policy"]).get("Statement", [])), None
+
+
+def _denies_to_everyone(statement: dict, actions: list[str]) -> bool:
+    return (
+        statement.get("Effect") == "Deny"
+        and _everyone(statement.get("Principal"))
+        and set(actions) <= set(_as_list(statement.get("Action", [])))
+    )
+
+
+def _is_tls_deny(statement: dict) -> bool:
+    secure = statement.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport")
+    return _denies_to_everyone(statement, ["s3:*"]) and str(secure).lower() == "false"
+
+
+@iq_check("GXP-S3-04", LOG_ARCHIVE)
+def check_tls_only(session, config, names) -> list[CheckResult]:
+    out = []
+    for bucket in _buckets(names):
+        statements, err = _policy_statements(session, bucket)
+        found = [s for s in statements if _is_tls_deny(s)]
+        observed = err or (found[0] if found else {"Statement": statements})
+        out.append(result("GXP-S3-04", bucket, "Deny s3:* to * when aws:SecureTransport false", observed, bool(found)))
+    return out
+
+
+@iq_check("GXP-S3-05", LOG_ARCHIVE)
+def check_destruction_denied(session, config, names) -> list[CheckResult]:
+    out = []
+    for bucket in _buckets(names):
+        statements, err = _policy_statements(session, bucket)
+        # Destruction is denied unconditionally; weakening is denied outside the deployment role.
+        to_all = [s for s in statements if _denies_to_everyone(s, DENIED_TO_ALL) and not s.get("Condition")]
+        weakening = [
+            s
+            for s in statements
+            if _denies_to_everyone(s, DENIED_OUTSIDE_DEPLOYMENT)
+            and "aws:PrincipalArn" in s.get("Condition", {}).get("ArnNotLike", {})
+        ]
+        observed = err or {"DenyToAll": [s.get("Sid") for s in to_all], "DenyWeakening": [s.get("Sid") for s in weakening]}
+        expected = f"unconditional Deny {DENIED_TO_ALL} and Deny weakening outside the deployment role"
+        out.append(result("GXP-S3-05", bucket, expected, observed, bool(to_all and weakening)))
+    return out
+
+
+@iq_check("GXP-S3-06", LOG_ARCHIVE)
+def check_public_access_block(session, config, names) -> list[CheckResult]:
+    out = []
+    for bucket in _buckets(names):
+        resp, err = call(session.client("s3").get_public_access_block, Bucket=bucket)
+        settings = (resp or {}).get("PublicAccessBlockConfiguration", {})
+        ok = not err and len(settings) == 4 and all(v is True for v in settings.values())
+        out.append(result("GXP-S3-06", bucket, "all four settings true", err or settings, ok))
+    return out
+
+
+@iq_check("GXP-S3-07", LOG_ARCHIVE)
+def check_access_logging(session, config, names) -> list[CheckResult]:
+    out = []
+    for bucket in _kms_and_logged(names):
+        resp, err = call(session.client("s3").get_bucket_logging, Bucket=bucket)
+        logging = (resp or {}).get("LoggingEnabled", {})
+        ok = not err and logging.get("TargetBucket") == names.access_log_bucket
+        observed = err or logging or "LoggingEnabled absent"
+        out.append(result("GXP-S3-07", bucket, f"TargetBucket {names.access_log_bucket}", observed, ok))
+    return out
+
+
+@iq_check("GXP-S3-08", LOG_ARCHIVE)
+def check_bucket_kms(session, config, names) -> list[CheckResult]:
+    out = []
+    for bucket in _kms_and_logged(names):
+        resp, err = call(session.client("s3").get_bucket_encryption, Bucket=bucket)
+        rules = (resp or {}).get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
+        defaults = [r.get("ApplyServerSideEncryptionByDefault", {}) for r in rules]
+        ok = not err and any(d.get("SSEAlgorithm") == "aws:kms" and d.get("KMSMasterKeyID") for d in defaults)
+        out.append(result("GXP-S3-08", bucket, "SSEAlgorithm aws:kms with a customer key", err or defaults, ok))
+    return out
+
+
+# -- AWS Config (every account, every allowed region) -----------------------------------------------
+
+
+@iq_check("GXP-CFG-01", ALL_KINDS, regions="all")
+def check_recorder(session, config, names) -> list[CheckResult]:
+    client = session.client("config")
+    # Global resource types are recorded once, in the home region (stacks/baseline.py).
+    home = session.region_name == config.home_region
+    expected = f"allSupported true, includeGlobalResourceTypes {str(home).lower()}, recording true"
+    recorders, err = call(client.describe_configuration_recorders, ConfigurationRecorderNames=[RECORDER_NAME])
+    if err:
+        return [result("GXP-CFG-01", RECORDER_NAME, expected, err, False)]
+    group = recorders["ConfigurationRecorders"][0].get("recordingGroup", {})
+    status, err = call(client.describe_configuration_recorder_status, ConfigurationRecorderNames=[RECORDER_NAME])
+    recording = status["ConfigurationRecordersStatus"][0].get("recording") if status else err
+    observed = {**_pick(group, "allSupported", "includeGlobalResourceTypes"), "recording": recording}
+    ok = group.get("allSupported") is True and group.get("includeGlobalResourceTypes") is home and recording is True
+    return [result("GXP-CFG-01", RECORDER_NAME, expected, observed, ok)]
+
+
+@iq_check("GXP-CFG-04", ALL_KINDS, regions="all")
+def check_delivery_channel(session, config, names) -> list[CheckResult]:
+    expected = f"s3BucketName {names.config_bucket}, s3KmsKeyArn {names.log_archive_key_arn}"
+    resp, err = call(session.client("config").describe_delivery_channels)
+    channels = (resp or {}).get("DeliveryChannels", [])
+    if err or not channels:
+        return [result("GXP-CFG-04", "delivery channel", expected, err or "no delivery channel", False)]
+    channel = channels[0]
+    observed = _pick(channel, "name", "s3BucketName", "s3KmsKeyArn")
+    ok = channel.get("s3BucketName") == names.config_bucket and channel.get("s3KmsKeyArn") == names.log_archive_key_arn
+    return [result("GXP-CFG-04", channel.get("name", "delivery channel"), expected, observed, ok)]
+
+
+# -- Service control policies (management account; Organizations answers from us-east-1) ------------
+
+
+def _normalise(value):
+    """Order-insensitive form of a policy statement, so a re-serialised policy still compares equal."""
+    if isinstance(value, dict):
+        return {k: _normalise(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return sorted((_normalise(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+    return value
+
+
+def _statement_matches(found: dict, wanted: dict) -> bool:
+    def canon(s: dict) -> dict:
+        # IAM accepts a single action or resource as a bare string; compare as lists.
+        return _normalise({k: _as_list(v) if k in ("Action", "NotAction", "Resource") else v for k, v in s.items()})
+
+    return canon(found) == canon(wanted)
+
+
+def _scp(session, control_id: str, policy_name: str, wanted: list[dict], target_ok: Callable) -> list[CheckResult]:
+    org = session.client("organizations", region_name="us-east-1")
+    expected = f"{policy_name} holds {[s['Sid'] for s in wanted]} unchanged and is attached"
+    listed, err = call(org.list_policies, Filter="SERVICE_CONTROL_POLICY")
+    policy = next((p for p in (listed or {}).get("Policies", []) if p["Name"] == policy_name), None)
+    if err or policy is None:
+        return [result(control_id, policy_name, expected, err or "policy not found", False)]
+    described, err = call(org.describe_policy, PolicyId=policy["Id"])
+    targets, terr = call(org.list_targets_for_policy, PolicyId=policy["Id"])
+    if err or terr:
+        return [result(control_id, policy_name, expected, err or terr, False)]
+    statements = _as_list(json.loads(described["Policy"]["Content"]).get("Statement", []))
+    missing = [w["Sid"] for w in wanted if not any(_statement_matches(s, w) for s in statements)]
+    target_list = targets.get("Targets", [])
+    attached = target_ok(target_list)
+    observed = {"missing_or_changed": missing, "targets": [t.get("Name") or t["TargetId"] for t in target_list]}
+    return [result(control_id, policy["Id"], expected, observed, not missing and attached)]
+
+
+def _on_root(config) -> Callable:
+    return lambda targets: any(t["TargetId"] == config.organization.root_id for t in targets)
+
+
+def _audit_substrate_statement(names, sid: str) -> list[dict]:
+    doc = guardrails.protect_audit_substrate([names.trail_bucket, names.config_bucket, names.access_log_bucket])
+    return [s for s in doc["Statement"] if s["Sid"] == sid]
+
+
+MANAGEMENT = {AccountKind.MANAGEMENT}
+
+
+@iq_check("GXP-SCP-01", MANAGEMENT)
+def check_scp_audit_tampering(session, config, names) -> list[CheckResult]:
+    wanted = _audit_substrate_statement(names, "DenyAuditTrailTampering")
+    return _scp(session, "GXP-SCP-01", SCP_AUDIT_SUBSTRATE, wanted, _on_root(config))
+
+
+@iq_check("GXP-SCP-02", MANAGEMENT)
+def check_scp_log_archive_tampering(session, config, names) -> list[CheckResult]:
+    wanted = _audit_substrate_statement(names, "DenyLogArchiveTampering")
+    return _scp(session, "GXP-SCP-02", SCP_AUDIT_SUBSTRATE, wanted, _on_root(config))
+
+
+@iq_check("GXP-SCP-03", MANAGEMENT)
+def check_scp_regulated_keys(session, config, names) -> list[CheckResult]:
+    wanted = guardrails.protect_regulated_keys()["Statement"]
+
+    def on_regulated_ou(targets: list[dict]) -> bool:
+        return any(t.get("Type") == "ORGANIZATIONAL_UNIT" and t.get("Name") == REGULATED_OU for t in targets)
+
+    return _scp(session, "GXP-SCP-03", SCP_REGULATED_KEYS, wanted, on_regulated_ou)
+
+
+@iq_check("GXP-SCP-04", MANAGEMENT)
+def check_scp_root_and_leaving(session, config, names) -> list[CheckResult]:
+    wanted = guardrails.deny_root_and_leaving()["Statement"]
+    return _scp(session, "GXP-SCP-04", SCP_ROOT_AND_LEAVING, wanted, _on_root(config))
+
+
+@iq_check("GXP-SCP-05", MANAGEMENT)
+def check_scp_allowed_regions(session, config, names) -> list[CheckResult]:
+    wanted = guardrails.deny_outside_regions(config.allowed_regions)["Statement"]
+    return _scp(session, "GXP-SCP-05", SCP_ALLOWED_REGIONS, wanted, _on_root(config))

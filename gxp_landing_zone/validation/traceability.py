@@ -1,0 +1,149 @@
+"""The traceability matrix: clause -> controls -> resources, with a status per clause.
+
+The result is a plain dict so every output format (JSON, CSV, Markdown, HTML) renders the
+same facts and none of them re-derives a status.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict
+from typing import Iterable
+
+from .catalog import Catalog, Clause
+
+MET = "met"
+MET_WITH_DEVIATION = "met with deviation"
+NOT_MET = "not met"
+NO_RESOURCES = "no resources in scope"
+NOT_COVERED = "not yet covered"
+CUSTOMER = "customer responsibility"
+# Worst first: the order the summary and the report list them in.
+STATUSES = (NOT_MET, NOT_COVERED, MET_WITH_DEVIATION, NO_RESOURCES, MET, CUSTOMER)
+
+# What one evaluation counts as for its control.
+COMPLIANT, DEVIATION, FAILED = "compliant", "deviation", "not_met"
+
+
+def result_of(evaluation) -> str:
+    if evaluation.outcome == "COMPLIANT":
+        return COMPLIANT
+    # An acknowledged ERROR stays a failure: the rule never ran to the end, so there is no
+    # evidence the acknowledgement could be a deviation from.
+    if evaluation.outcome == "NON_COMPLIANT" and evaluation.acknowledged_reason is not None:
+        return DEVIATION
+    return FAILED
+
+
+def _resource(evaluation) -> dict:
+    return {
+        "stack": evaluation.stack,
+        "logical_id": evaluation.logical_id,
+        "type": evaluation.resource_type,
+        "path": evaluation.path,
+        "outcome": evaluation.outcome,
+        "result": result_of(evaluation),
+        "deviation_reason": evaluation.acknowledged_reason if result_of(evaluation) == DEVIATION else None,
+    }
+
+
+def _rule_name(rule) -> str:
+    return f"{getattr(rule, '__module__', '?')}.{getattr(rule, '__name__', repr(rule))}"
+
+
+def clause_status(clause: Clause, citing: list[str], results: dict[str, list[str]]) -> str:
+    """``citing``: ids of the controls citing the clause; ``results``: per control, its results."""
+    if clause.kind == "procedural":
+        return CUSTOMER
+    if not citing:
+        return NOT_COVERED
+    found = [r for cid in citing for r in results.get(cid, ())]
+    if not found:
+        return NO_RESOURCES
+    if FAILED in found:
+        return NOT_MET
+    if DEVIATION in found:
+        return MET_WITH_DEVIATION
+    return MET
+
+
+def build_traceability(
+    catalog: Catalog,
+    controls: Iterable,
+    evaluations: Iterable,
+    deviations: Iterable,
+    findings: Iterable,
+    *,
+    estate_name: str,
+    generated_at: str,
+) -> dict:
+    controls = list(controls)
+    # The same evaluation logged twice (a pack applied twice) is one piece of evidence.
+    evaluations = sorted(dict.fromkeys(evaluations), key=lambda e: (e.control_id, e.stack, e.logical_id, e.path))
+    resources = {c.id: [_resource(e) for e in evaluations if e.control_id == c.id] for c in controls}
+    results = {cid: [r["result"] for r in rs] for cid, rs in resources.items()}
+
+    control_rows = [
+        {
+            "id": c.id,
+            "title": c.title,
+            "statement": c.statement,
+            "clauses": {fw.id: list(c.clauses.get(fw.id, ())) for fw in catalog},
+            "rule": _rule_name(c.rule),
+            "resource_types": list(c.resource_types),
+            "config_rule": c.config_rule,
+            "evidence": c.evidence,
+            "counts": {k: results[c.id].count(k) for k in (COMPLIANT, DEVIATION, FAILED)},
+            "resources": resources[c.id],
+        }
+        for c in controls
+    ]
+
+    frameworks = []
+    for fw in catalog:
+        clauses = []
+        for clause in fw.clauses:
+            citing = [c.id for c in controls if clause.id in c.clauses.get(fw.id, ())]
+            status = clause_status(clause, citing, results)
+            clauses.append(
+                {
+                    "id": clause.id,
+                    "title": clause.title,
+                    "kind": clause.kind,
+                    "text": clause.text,
+                    "status": status,
+                    # A shared clause is only half met by infrastructure; the customer's
+                    # procedures carry the rest, and the report must not suggest otherwise.
+                    "customer_part": clause.kind == "shared" and status in (MET, MET_WITH_DEVIATION),
+                    "controls": citing,
+                    "resources": {cid: resources[cid] for cid in citing},
+                }
+            )
+        frameworks.append({"id": fw.id, "title": fw.title, "edition": fw.edition, "clauses": clauses})
+
+    deviation_rows = [asdict(d) for d in sorted(set(deviations), key=lambda d: (d.pack, d.rule_id, d.stack, d.path))]
+    finding_rows = [asdict(f) for f in sorted(set(findings), key=lambda f: (f.pack, f.rule_id, f.path))]
+    known = {c.id for c in controls}
+
+    return {
+        "estate": estate_name,
+        "generated_at": generated_at,
+        "statuses": list(STATUSES),
+        "frameworks": frameworks,
+        "controls": control_rows,
+        "deviations": deviation_rows,
+        "findings": finding_rows,
+        "summary": {
+            "frameworks": {
+                fw["id"]: {s: sum(1 for c in fw["clauses"] if c["status"] == s) for s in STATUSES}
+                for fw in frameworks
+            },
+            "controls": len(controls),
+            "evaluations": len(evaluations),
+            "resources_evaluated": len({(e.stack, e.logical_id) for e in evaluations}),
+            # Evidence for a control the registry no longer has: shown, not silently dropped.
+            "unregistered_controls": sorted({e.control_id for e in evaluations} - known),
+            "deviations_by_pack": dict(sorted(Counter(d["pack"] for d in deviation_rows).items())),
+            "findings_by_pack": dict(sorted(Counter(f["pack"] for f in finding_rows).items())),
+        },
+    }

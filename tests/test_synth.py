@@ -1,0 +1,119 @@
+"""The reference estate as a whole: it synthesizes with every pack clean, its templates are
+valid CloudFormation, every stateful resource is retained, and the report is written."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from syrupy.extensions.json import JSONSnapshotExtension
+
+from gxp_landing_zone.stacks.base import stack_id
+
+STATEFUL = {"AWS::S3::Bucket", "AWS::KMS::Key", "AWS::Logs::LogGroup", "AWS::DynamoDB::Table", "AWS::S3::BucketPolicy"}
+HASH = re.compile(r"[0-9a-f]{64}")
+
+
+def expected_stack_names(config) -> list[str]:
+    home = config.home_region
+    names = [
+        stack_id("Audit", config.audit, home),
+        stack_id("LogArchive", config.log_archive, home),
+        stack_id("Organization", config.management, home),
+        stack_id("Access", config.management, home),
+    ]
+    names += [stack_id("Baseline", a, r) for a in config.accounts for r in config.allowed_regions]
+    return names
+
+
+def test_synthesis_passes_every_pack(synthesized):
+    assert synthesized.findings == [], [f"{f.rule_id} {f.path}" for f in synthesized.findings]
+    assert synthesized.passed
+
+
+def test_one_stack_per_component_account_and_region(synthesized, reference_config):
+    names = {s.stack_name for s in synthesized.assembly.stacks}
+    assert names == set(expected_stack_names(reference_config))
+
+
+def test_stacks_are_pinned_to_their_account_and_region(synthesized, reference_config):
+    for stack in synthesized.assembly.stacks:
+        account = next(a for a in reference_config.accounts if stack.stack_name.split("-", 1)[1].startswith(a.role + "-"))
+        assert stack.environment.account == account.id
+        assert stack.environment.region in reference_config.allowed_regions
+
+
+def test_every_stateful_resource_is_retained(templates):
+    checked = 0
+    for name, template in templates.items():
+        for logical_id, resource in template["Resources"].items():
+            if resource["Type"] in STATEFUL:
+                checked += 1
+                assert resource.get("DeletionPolicy") == "Retain", f"{name}/{logical_id}"
+                assert resource.get("UpdateReplacePolicy") == "Retain", f"{name}/{logical_id}"
+    assert checked >= 10
+
+
+def test_no_auto_delete_custom_resources(templates):
+    for template in templates.values():
+        assert not any(r["Type"] == "Custom::S3AutoDeleteObjects" for r in template["Resources"].values())
+
+
+def test_every_control_proven_on_a_resource(synthesized):
+    """A control that never met a resource proves nothing. GXP-IAM-01 forbids a type, so it has none."""
+    from gxp_landing_zone.validation.controls import CONTROLS
+
+    compliant = {e.control_id for e in synthesized.evaluations if e.outcome == "COMPLIANT"}
+    missing = {c.id for c in CONTROLS} - compliant - {"GXP-IAM-01"}
+    assert not missing
+
+
+def test_deviations_have_specific_reasons(synthesized):
+    assert synthesized.deviations
+    for deviation in synthesized.deviations:
+        assert len(deviation.reason) >= 60, deviation
+
+
+def test_cfn_lint_finds_no_errors(synthesized):
+    """Schema-level validity of every template, linted against the region it deploys to."""
+    manifest = json.loads((synthesized.outdir / "manifest.json").read_text())["artifacts"]
+    by_region: dict[str, list[str]] = {}
+    for path in sorted(synthesized.outdir.glob("*.template.json")):
+        region = manifest[path.name.removesuffix(".template.json")]["environment"].rsplit("/", 1)[-1]
+        by_region.setdefault(region, []).append(str(path))
+    errors = []
+    for region, paths in by_region.items():
+        run = subprocess.run(
+            [str(Path(sys.executable).parent / "cfn-lint"), "--format", "parseable", "--regions", region, *paths],
+            capture_output=True,
+            text=True,
+        )
+        errors += [line for line in run.stdout.splitlines() if ":E" in line]
+        # cfn-lint's exit code is a bit set: 1 = it failed to run, 2 = errors, 4 = warnings, 8 = informational.
+        assert run.returncode & 3 == 0, run.stdout + run.stderr
+    assert errors == []
+
+
+def test_report_is_written(synthesized):
+    names = {p.name for p in synthesized.report_files}
+    assert {"traceability.json", "traceability.csv", "index.html", "traceability.md", "deviations.csv"} <= names
+
+
+def _normalized(template: dict) -> dict:
+    return json.loads(HASH.sub("<asset-hash>", json.dumps(template, sort_keys=True)))
+
+
+@pytest.fixture
+def json_snapshot(snapshot):
+    return snapshot.use_extension(JSONSnapshotExtension)
+
+
+def test_template_snapshots(templates, json_snapshot, reference_config):
+    """Every change to the regulated boundary shows up as a snapshot diff in review
+    (`pytest --snapshot-update` records an intended change)."""
+    for name in expected_stack_names(reference_config):
+        assert _normalized(templates[name]) == json_snapshot(name=name)
