@@ -22,10 +22,12 @@ class Estate:
     organization: OrganizationStack
     access: AccessStack
     baselines: list[BaselineStack] = field(default_factory=list)
+    # Stacks in the regulated and research accounts (records, signatures, compute, ...).
+    workloads: list[Stack] = field(default_factory=list)
 
     @property
     def stacks(self) -> list[Stack]:
-        return [self.audit, self.log_archive, self.organization, self.access, *self.baselines]
+        return [self.audit, self.log_archive, self.organization, self.access, *self.baselines, *self.workloads]
 
 
 def build_estate(app: App, config: EstateConfig) -> Estate:
@@ -52,6 +54,10 @@ def build_estate(app: App, config: EstateConfig) -> Estate:
                 baseline.add_stack_dependency(home_baseline)
             estate.baselines.append(baseline)
     return estate
+
+
+def baseline_of(estate: Estate, account, region: str) -> BaselineStack:
+    return next(b for b in estate.baselines if b.gxp_account is account and b.region == region)
 
 
 # Feature flags pinned in code so the CLI and the tests synthesize identical templates.

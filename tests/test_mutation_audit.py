@@ -1,114 +1,31 @@
-"""Every control, removed or weakened, is caught by its rule.
+"""Audit-substrate controls: each one, removed or weakened, is caught by its rule.
 
 Each case builds the one stack the control lives in (in a fresh app), checks the control
 passes there, applies the mutation, and checks the GXP pack now reports that control.
-A control without a case here fails test_every_control_has_a_mutation.
+test_mutation_coverage.py fails if a registered control has no case in any test_mutation_*.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
-
 import pytest
-from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import RemovalPolicy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_s3 as s3
-
-from gxp_landing_zone.estate import new_app
-from gxp_landing_zone.stacks.access import AccessStack
-from gxp_landing_zone.stacks.audit import AuditStack
-from gxp_landing_zone.stacks.baseline import BaselineStack
-from gxp_landing_zone.stacks.log_archive import LogArchiveStack
-from gxp_landing_zone.stacks.organization import OrganizationStack
-from gxp_landing_zone.validation.controls import CONTROLS
-from gxp_landing_zone.validation.nag_pack import GxpChecks
-from gxp_landing_zone.validation.rules._read import prop
-from gxp_landing_zone.validation.rules.context import RuleContext
-
-
-def build(component: str, config, region: str | None = None, role: str | None = None) -> Stack:
-    app = new_app()
-    home = config.home_region
-    if component == "log_archive":
-        stack = LogArchiveStack(app, config=config, account=config.log_archive, region=region or home)
-    elif component == "organization":
-        stack = OrganizationStack(app, config=config, account=config.management, region=home)
-    elif component == "audit":
-        stack = AuditStack(app, config=config, account=config.audit, region=home)
-    elif component == "access":
-        stack = AccessStack(app, config=config, account=config.management, region=home)
-    elif component == "baseline":
-        stack = BaselineStack(app, config=config, account=config.account(role or "regulated-eu"), region=region or home)
-    else:
-        raise ValueError(component)
-    app.synth()  # applies aspects (tags) exactly as a real synthesis does
-    return stack
-
-
-def violations(stack: Stack, config) -> set[str]:
-    pack = GxpChecks(context=RuleContext.from_config(config))
-    return {v.rule_name for v in pack.validate_scope(stack).violations}
-
-
-# -- helpers to reach the resource a mutation changes ---------------------------------------
-
-
-def trail(stack):
-    return stack.trail.trail
-
-
-def trail_bucket(stack) -> s3.CfnBucket:
-    return stack.trail_bucket.bucket.node.default_child
-
-
-def trail_bucket_policy(stack):
-    return stack.trail_bucket.bucket.policy.node.default_child
-
-
-def drop_statement(policy, sid: str):
-    document = prop(policy, "policy_document")
-    document["Statement"] = [s for s in document["Statement"] if s.get("Sid") != sid]
-    policy.policy_document = document
-
-
-def scp(stack, id: str):
-    return stack.node.find_child(id)
-
-
-def edit_scp(stack, id: str, edit: Callable[[dict], None]):
-    policy = scp(stack, id)
-    content = prop(policy, "content")
-    edit(content)
-    policy.content = content
-
-
-def remove_action(action: str):
-    def edit(content):
-        for statement in content["Statement"]:
-            if isinstance(statement.get("Action"), list) and action in statement["Action"]:
-                statement["Action"] = [a for a in statement["Action"] if a != action]
-
-    return edit
-
-
-def permission_set(stack, name: str):
-    return stack.node.find_child("IdentityCenterPermissionSets").node.find_child(name)
-
-
-def recorder(stack):
-    return stack.recorder.recorder
-
-
-@dataclass(frozen=True)
-class Mutation:
-    component: str
-    what: str
-    apply: Callable
-    region: str | None = None
-    role: str | None = None
-
+from mutation_support import (
+    Mutation,
+    build,
+    drop_statement,
+    edit_scp,
+    permission_set,
+    prop,
+    recorder,
+    remove_action,
+    scp,
+    trail,
+    trail_bucket,
+    trail_bucket_policy,
+    violations,
+)
 
 MUTATIONS: dict[str, Mutation] = {
     "GXP-TRAIL-01": Mutation("organization", "trail made single-region", lambda s: setattr(trail(s), "is_multi_region_trail", False)),
@@ -235,10 +152,6 @@ def _drop_tls(stack):
         s for s in document["Statement"] if "aws:SecureTransport" not in str(s.get("Condition", ""))
     ]
     policy.policy_document = document
-
-
-def test_every_control_has_a_mutation():
-    assert sorted(MUTATIONS) == sorted(c.id for c in CONTROLS)
 
 
 @pytest.mark.parametrize("control_id", sorted(MUTATIONS))
