@@ -56,10 +56,6 @@ def build_estate(app: App, config: EstateConfig) -> Estate:
     return estate
 
 
-def baseline_of(estate: Estate, account, region: str) -> BaselineStack:
-    return next(b for b in estate.baselines if b.gxp_account is account and b.region == region)
-
-
 # Feature flags pinned in code so the CLI and the tests synthesize identical templates.
 FEATURE_FLAGS = {
     "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True,

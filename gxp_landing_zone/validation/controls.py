@@ -26,6 +26,9 @@ class Control:
     # AWS Config managed rule that checks the deployed state, where one exists.
     config_rule: str | None = None
     evidence: str = "Synthesized CloudFormation template evaluated by the GXP cdk-nag pack"
+    # "all": every account; "regulated": only inside the validation boundary (regulated,
+    # log-archive, audit and management accounts), never in research accounts.
+    boundary: str = "all"
 
     @property
     def clauses(self) -> dict[str, tuple[str, ...]]:

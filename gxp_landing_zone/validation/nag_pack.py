@@ -123,7 +123,10 @@ class GxpChecks(NagPack):
     def _check_resource(self, node: CfnResource) -> None:
         # Only the controls for this resource type cross into JavaScript: a synth of the
         # reference estate applies a few hundred rules, not rules x resources.
-        for control in self._index.get(node.cfn_resource_type, ()):
+        controls = self._index.get(node.cfn_resource_type, ())
+        if controls and Stack.of(node).account in self.context.research_accounts:
+            controls = [c for c in controls if c.boundary != "regulated"]
+        for control in controls:
             self._apply_rule(_ControlRule(control, node, self.context, self.log))
 
 

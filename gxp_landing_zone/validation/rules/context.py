@@ -14,6 +14,8 @@ class RuleContext:
     home_region: str
     allowed_regions: frozenset[str]
     jurisdiction_by_account: dict[str, str]
+    # Accounts outside the validation boundary: regulated-only controls do not apply there.
+    research_accounts: frozenset[str]
     # Object Lock retention each bucket must carry: by exact bucket name, and by retention-class tag.
     lock_days_by_bucket: dict[str, int]
     lock_days_by_class: dict[str, int]
@@ -33,6 +35,7 @@ class RuleContext:
             home_region=config.home_region,
             allowed_regions=frozenset(config.allowed_regions),
             jurisdiction_by_account={a.id: a.jurisdiction for a in config.regulated_accounts},
+            research_accounts=frozenset(a.id for a in config.research_accounts),
             lock_days_by_bucket={names.trail_bucket: config.audit_log.days},
             lock_days_by_class={"audit-log": config.audit_log.days, **classes},
             records_bucket_prefix=names.records_bucket_prefix(),
