@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+_NODE22 = Path(__file__).resolve().parent.parent / "node_modules" / ".bin" / "node"
+if _NODE22.exists():
+    os.environ.setdefault("JSII_NODE", str(_NODE22))
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_CONFIG = ROOT / "config" / "reference.yaml"
