@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import json
-import os
 import sys
 
 from .config import ConfigError, load_config
@@ -11,20 +9,16 @@ from .synthesis import synthesize, write_compliance_report
 DEFAULT_CONFIG = "config/reference.yaml"
 
 
-def _config_path() -> str:
-    # The CLI passes -c/--context values and cdk.json's context through CDK_CONTEXT_JSON.
-    context = json.loads(os.environ.get("CDK_CONTEXT_JSON") or "{}")
-    return context.get("config") or DEFAULT_CONFIG
-
-
 def main(outdir: str | None = None) -> int:
+    outdir = outdir or "cdk.out"
+    # The App reads the CLI's context (-c config=..., cdk.json) however the CLI hands it over.
+    app = new_app(outdir)
     try:
-        config = load_config(_config_path())
+        config = load_config(app.node.try_get_context("config") or DEFAULT_CONFIG)
     except ConfigError as error:
         print(f"Configuration error - nothing was synthesized.\n{error}", file=sys.stderr)
         return 2
-    outdir = outdir or "cdk.out"
-    result = synthesize(config, outdir, app=new_app(outdir))
+    result = synthesize(config, outdir, app=app)
     written = write_compliance_report(result, config, outdir)
     report = next((p for p in written if p.name == "index.html"), None)
     if result.findings:
