@@ -139,4 +139,4 @@ def test_app_exits_cleanly_on_bad_config(tmp_path):
     assert run.returncode == 2
     assert "outside the account's jurisdiction EU" in run.stderr
     assert "Traceback" not in run.stderr
-    assert not (tmp_path / "out").exists(), "a bad config must not leave templates behind"
+    assert not list((tmp_path / "out").glob("*.template.json")), "a bad config must not leave templates behind"
