@@ -16,7 +16,7 @@ export JSII_NODE := $(CURDIR)/node_modules/.bin/node
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 CDK_FLAGS := --no-notices --no-version-reporting -c config=$(CONFIG) -o $(OUT)
 
-.PHONY: setup synth test report diff deploy bench lint clean
+.PHONY: setup synth test report diff deploy iq bench lint clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ diff: setup  ## needs AWS credentials for the target accounts
 
 deploy: setup  ## needs AWS credentials; deploys in dependency order
 	$(CDK) deploy --all $(CDK_FLAGS) --require-approval broadening
+
+iq: setup  ## Installation Qualification against a deployed account: make iq ROLE=log-archive REGION=us-east-1
+	$(PY) -m gxp_landing_zone.validation.iq --config $(CONFIG) --account-role $(ROLE) --region $(REGION) --out iq-results/
 
 bench: setup  ## synth wall time and peak memory: one bucket, the reference estate, 3x regulated accounts
 	$(PY) -m gxp_landing_zone.bench
