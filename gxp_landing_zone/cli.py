@@ -5,6 +5,7 @@ import os
 import sys
 
 from .config import ConfigError, load_config
+from .config import retention_floor
 from .estate import new_app
 from .synthesis import synthesize, write_compliance_report
 
@@ -20,6 +21,7 @@ def _config_path() -> str:
 def main(outdir: str | None = None) -> int:
     try:
         config = load_config(_config_path())
+        retention_floor.enforce(config, _config_path())
     except ConfigError as error:
         print(f"Configuration error - nothing was synthesized.\n{error}", file=sys.stderr)
         return 2
