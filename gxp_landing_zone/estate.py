@@ -12,6 +12,7 @@ from .stacks.audit import AuditStack
 from .stacks.baseline import BaselineStack
 from .stacks.log_archive import LogArchiveStack
 from .stacks.organization import OrganizationStack
+from .stacks.records import RecordsStack
 
 
 @dataclass
@@ -53,6 +54,11 @@ def build_estate(app: App, config: EstateConfig) -> Estate:
                 # Regional stacks use the IAM roles the home-region stack creates.
                 baseline.add_stack_dependency(home_baseline)
             estate.baselines.append(baseline)
+            if account in config.regulated_accounts and region in config.workload_regions(account):
+                records = RecordsStack(app, account=account, region=region, **common)
+                # Config records the buckets from their first minute.
+                records.add_stack_dependency(baseline)
+                estate.workloads.append(records)
     return estate
 
 

@@ -72,6 +72,11 @@ class Names:
         return f"arn:aws:kms:{region}:{account_id}:{self.records_key_alias(data_class)}"
 
     @staticmethod
+    def records_operator_role_pattern(account_id: str) -> str:
+        """The IAM role Identity Center creates for the regulated-data-operator permission set."""
+        return f"arn:aws:iam::{account_id}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_GxpRegulatedDataOperator_*"
+
+    @staticmethod
     def records_replication_role_name(data_class: str, region: str) -> str:
         return f"gxp-replicate-{data_class}-{region_code(region)}"
 

@@ -19,6 +19,7 @@ DENIED_OUTSIDE_DEPLOYMENT = [
     "s3:DeleteBucketPolicy",
     "s3:PutLifecycleConfiguration",
     "s3:PutEncryptionConfiguration",
+    "s3:PutReplicationConfiguration",
 ]
 
 
@@ -45,6 +46,8 @@ class GxpBucket(Construct):
         lock_days: int | None = None,
         access_log_bucket: s3.IBucket | None = None,
         access_log_prefix: str | None = None,
+        lifecycle_rules: list[s3.LifecycleRule] | None = None,
+        estate_accounts: list[str] | None = None,
     ) -> None:
         super().__init__(scope, id)
         self.bucket = s3.Bucket(
@@ -69,6 +72,7 @@ class GxpBucket(Construct):
             ),
             server_access_logs_bucket=access_log_bucket,
             server_access_logs_prefix=access_log_prefix,
+            lifecycle_rules=lifecycle_rules,
             removal_policy=RemovalPolicy.RETAIN,
         )
         self.bucket.add_to_resource_policy(
@@ -90,6 +94,22 @@ class GxpBucket(Construct):
                 conditions={"ArnNotLike": {"aws:PrincipalArn": deployment_role_arn_pattern()}},
             )
         )
+        if estate_accounts:
+            # Records stay inside the organization's accounts (11.10(d)); AWS services acting for
+            # the bucket (replication, logging, inventory) carry aws:PrincipalIsAWSService.
+            self.bucket.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid="DenyPrincipalsOutsideTheEstate",
+                    effect=iam.Effect.DENY,
+                    principals=[iam.AnyPrincipal()],
+                    actions=["s3:*"],
+                    resources=[self.bucket.bucket_arn, self.bucket.arn_for_objects("*")],
+                    conditions={
+                        "StringNotEquals": {"aws:PrincipalAccount": sorted(estate_accounts)},
+                        "BoolIfExists": {"aws:PrincipalIsAWSService": "false"},
+                    },
+                )
+            )
         Tags.of(self.bucket).add(RETENTION_CLASS_TAG, retention_class)
         policy = self.bucket.policy
         if policy is not None:
