@@ -46,7 +46,6 @@ class GxpBucket(Construct):
         lock_days: int | None = None,
         access_log_bucket: s3.IBucket | None = None,
         access_log_prefix: str | None = None,
-        lifecycle_rules: list[s3.LifecycleRule] | None = None,
         estate_accounts: list[str] | None = None,
     ) -> None:
         super().__init__(scope, id)
@@ -72,7 +71,6 @@ class GxpBucket(Construct):
             ),
             server_access_logs_bucket=access_log_bucket,
             server_access_logs_prefix=access_log_prefix,
-            lifecycle_rules=lifecycle_rules,
             removal_policy=RemovalPolicy.RETAIN,
         )
         self.bucket.add_to_resource_policy(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -98,8 +98,12 @@ class RecordsVault(Construct):
             lock_days=spec.lock_days,
             access_log_bucket=access_log_bucket,
             access_log_prefix=f"{spec.bucket_name}/",
-            lifecycle_rules=[_archive_rule(schedule)],
             estate_accounts=estate_accounts,
+        )
+        # Set on the L1, not through Bucket(lifecycle_rules=...): the L2 renders lifecycle lazily,
+        # and the GXP rules (which read typed L1 properties) must see exactly what is deployed.
+        self.bucket.bucket.node.default_child.lifecycle_configuration = s3.CfnBucket.LifecycleConfigurationProperty(
+            rules=[_archive_rule(schedule)]
         )
         self.replication_role: iam.Role | None = None
         if spec.destinations:
@@ -216,34 +220,24 @@ class RecordsVault(Construct):
         )
 
 
-def _archive_rule(schedule: ArchiveSchedule) -> s3.LifecycleRule:
-    transitions = [
-        s3.Transition(
-            storage_class=s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
-            transition_after=Duration.days(schedule.current_to_instant_retrieval),
-        )
-    ]
+def _archive_rule(schedule: ArchiveSchedule) -> s3.CfnBucket.RuleProperty:
+    transitions = [s3.CfnBucket.TransitionProperty(storage_class="GLACIER_IR", transition_in_days=schedule.current_to_instant_retrieval)]
     if schedule.current_to_deep_archive is not None:
         transitions.append(
-            s3.Transition(
-                storage_class=s3.StorageClass.DEEP_ARCHIVE,
-                transition_after=Duration.days(schedule.current_to_deep_archive),
-            )
+            s3.CfnBucket.TransitionProperty(storage_class="DEEP_ARCHIVE", transition_in_days=schedule.current_to_deep_archive)
         )
-    return s3.LifecycleRule(
+    return s3.CfnBucket.RuleProperty(
         id="MoveOlderVersionsToColderStorage",
-        enabled=True,
+        status="Enabled",
         transitions=transitions,
         noncurrent_version_transitions=[
-            s3.NoncurrentVersionTransition(
-                storage_class=s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
-                transition_after=Duration.days(schedule.noncurrent_to_instant_retrieval),
+            s3.CfnBucket.NoncurrentVersionTransitionProperty(
+                storage_class="GLACIER_IR", transition_in_days=schedule.noncurrent_to_instant_retrieval
             ),
-            s3.NoncurrentVersionTransition(
-                storage_class=s3.StorageClass.DEEP_ARCHIVE,
-                transition_after=Duration.days(schedule.noncurrent_to_deep_archive),
+            s3.CfnBucket.NoncurrentVersionTransitionProperty(
+                storage_class="DEEP_ARCHIVE", transition_in_days=schedule.noncurrent_to_deep_archive
             ),
         ],
         # Only unfinished uploads are ever removed: they are not records, and no version exists yet.
-        abort_incomplete_multipart_upload_after=Duration.days(7),
+        abort_incomplete_multipart_upload=s3.CfnBucket.AbortIncompleteMultipartUploadProperty(days_after_initiation=7),
     )
