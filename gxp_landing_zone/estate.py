@@ -10,6 +10,7 @@ from .config import EstateConfig
 from .stacks.access import AccessStack
 from .stacks.audit import AuditStack
 from .stacks.baseline import BaselineStack
+from .stacks.compliance import ComplianceStack
 from .stacks.log_archive import LogArchiveStack
 from .stacks.organization import OrganizationStack
 from .stacks.records import RecordsStack
@@ -59,6 +60,14 @@ def build_estate(app: App, config: EstateConfig) -> Estate:
                 # Config records the buckets from their first minute.
                 records.add_stack_dependency(baseline)
                 estate.workloads.append(records)
+    for region in [home] + [r for r in config.allowed_regions if r != home]:
+        compliance = ComplianceStack(app, account=config.audit, region=region, **common)
+        # The pack needs every member's recorder; the audit account's own baseline orders that here.
+        compliance.add_stack_dependency(audit)
+        compliance.add_stack_dependency(
+            next(b for b in estate.baselines if b.gxp_account.role == config.audit.role and b.region == region)
+        )
+        estate.workloads.append(compliance)
     return estate
 
 

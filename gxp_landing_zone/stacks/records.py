@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from aws_cdk import aws_iam as iam
+
 from ..config import DataClass
 from ..constructs.acknowledge import acknowledge
+from ..constructs.compliance_events import ChangeForwarder
 from ..constructs.gxp_bucket import GxpBucket
 from ..constructs.records_vault import RecordClassSpec, RecordsVault, ReplicaDestination, ReplicaSource
+from ..validation.conformance import KEY_EVENTS, RECORD_BUCKET_EVENTS
 from .base import GxpStack
 
 
@@ -43,6 +47,17 @@ class RecordsStack(GxpStack):
                 estate_accounts=estate_accounts,
             )
             self.vaults[data_class.name] = vault
+        # Changes to the buckets' and keys' protection reach the audit account as they happen
+        # (Annex 11 10, 11.10(e)); the role is the baseline's forwarder, created in the home region.
+        ChangeForwarder(
+            self,
+            "RecordChangeForwarder",
+            audit_bus_arn=names.audit_bus_arn(),
+            role=iam.Role.from_role_name(self, "ComplianceEventForwarderRole", names.event_forwarder_role_name),
+            bucket_prefix=names.records_bucket_prefix(),
+            bucket_events=RECORD_BUCKET_EVENTS,
+            key_events=KEY_EVENTS,
+        )
         self._record_deviations()
 
     def spec_for(self, data_class: DataClass) -> RecordClassSpec:
