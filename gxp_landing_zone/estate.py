@@ -55,6 +55,9 @@ def build_estate(app: App, config: EstateConfig) -> Estate:
                 # Regional stacks use the IAM roles the home-region stack creates.
                 baseline.add_stack_dependency(home_baseline)
             estate.baselines.append(baseline)
+            if account.role == config.management.role and region == home:
+                # The trail-change forwarder uses the forwarder role this baseline creates.
+                organization.add_stack_dependency(baseline)
             if account in config.regulated_accounts and region in config.workload_regions(account):
                 records = RecordsStack(app, account=account, region=region, **common)
                 # Config records the buckets from their first minute.

@@ -88,12 +88,18 @@ def test_alerts_carry_control_and_clause(templates):
                 pattern = resource["Properties"]["EventPattern"]
                 alerts[json.dumps(pattern, sort_keys=True)] = target["InputTransformer"]["InputTemplate"]
     for rule in conformance.pack_rules():
-        template = next(t for p, t in alerts.items() if f'"{rule.name}-conformance-pack"' in p)
+        template = next(t for p, t in alerts.items() if f'"prefix": "{rule.name}"' in p)
         for control in rule.controls:
             assert control in template
         assert rule.part11[0] in template
     changed = next(t for p, t in alerts.items() if "PutBucketObjectLockConfiguration" in p)
     assert "GXP-REC-01" in changed and "11.10(c)" in changed
+
+
+def test_no_pack_rule_name_is_a_prefix_of_another():
+    names = [r.name for r in conformance.pack_rules()]
+    assert len(set(names)) == len(names)
+    assert not [(a, b) for a in names for b in names if a != b and b.startswith(a)]
 
 
 def test_generic_alert_leaves_pack_rules_to_the_specific_ones(templates):
@@ -111,3 +117,13 @@ def test_record_changes_are_forwarded_from_every_records_stack(templates, refere
             rules = [r for r in template["Resources"].values() if r["Type"] == "AWS::Events::Rule"]
             assert {r["Properties"]["EventPattern"]["source"][0] for r in rules} == {"aws.s3", "aws.kms"}
             assert all(r["Properties"]["Targets"][0]["Arn"] == bus for r in rules)
+
+
+def test_trail_changes_are_forwarded_and_alerted(templates, reference_config):
+    organization = next(t for n, t in templates.items() if n.startswith("Organization-"))
+    (rule,) = [r for r in organization["Resources"].values() if r["Type"] == "AWS::Events::Rule"]
+    assert rule["Properties"]["EventPattern"] == conformance.trail_change_pattern()
+    audit = next(t for n, t in templates.items() if n.startswith("Audit-"))
+    alert = next(r for k, r in audit["Resources"].items() if "TrailChangedAlert" in k)
+    template = alert["Properties"]["Targets"][0]["InputTransformer"]["InputTemplate"]
+    assert "GXP-TRAIL-05" in template and "11.10(e)" in template

@@ -75,36 +75,26 @@ class ComplianceAlerts(Construct):
             )
 
 
+@dataclass(frozen=True)
+class ForwardedChange:
+    id: str
+    description: str
+    event_pattern: dict
+
+
 class ChangeForwarder(Construct):
-    """Sends CloudTrail-recorded changes to this account's regulated buckets and keys to the audit bus."""
+    """Sends CloudTrail-recorded changes to regulated resources (record buckets, keys, the trail)
+    from this account to the audit account's bus, as they happen."""
 
     def __init__(
-        self, scope: Construct, id: str, *, audit_bus_arn: str, role: iam.IRole, bucket_prefix: str,
-        bucket_events: list[str], key_events: list[str],
+        self, scope: Construct, id: str, *, audit_bus_arn: str, role: iam.IRole, changes: list[ForwardedChange]
     ) -> None:
         super().__init__(scope, id)
         target = events.CfnRule.TargetProperty(id="AuditBus", arn=audit_bus_arn, role_arn=role.role_arn)
-        self.buckets = events.CfnRule(
-            self,
-            "ForwardRecordBucketChanges",
-            description="Forward changes to regulated record buckets to the audit account",
-            event_pattern={
-                "source": ["aws.s3"],
-                "detail-type": ["AWS API Call via CloudTrail"],
-                "detail": {"eventName": bucket_events, "requestParameters": {"bucketName": [{"prefix": bucket_prefix}]}},
-            },
-            state="ENABLED",
-            targets=[target],
-        )
-        self.keys = events.CfnRule(
-            self,
-            "ForwardRecordKeyChanges",
-            description="Forward changes to the regulated account's KMS keys to the audit account",
-            event_pattern={
-                "source": ["aws.kms"],
-                "detail-type": ["AWS API Call via CloudTrail"],
-                "detail": {"eventName": key_events},
-            },
-            state="ENABLED",
-            targets=[target],
-        )
+        self.rules = {
+            change.id: events.CfnRule(
+                self, change.id, description=change.description, event_pattern=change.event_pattern,
+                state="ENABLED", targets=[target],
+            )
+            for change in changes
+        }

@@ -4,10 +4,10 @@ from aws_cdk import aws_iam as iam
 
 from ..config import DataClass
 from ..constructs.acknowledge import acknowledge
-from ..constructs.compliance_events import ChangeForwarder
+from ..constructs.compliance_events import ChangeForwarder, ForwardedChange
 from ..constructs.gxp_bucket import GxpBucket
 from ..constructs.records_vault import RecordClassSpec, RecordsVault, ReplicaDestination, ReplicaSource
-from ..validation.conformance import KEY_EVENTS, RECORD_BUCKET_EVENTS
+from ..validation.conformance import record_change_patterns
 from .base import GxpStack
 
 
@@ -47,6 +47,7 @@ class RecordsStack(GxpStack):
                 estate_accounts=estate_accounts,
             )
             self.vaults[data_class.name] = vault
+        patterns = record_change_patterns(names.records_bucket_prefix())
         # Changes to the buckets' and keys' protection reach the audit account as they happen
         # (Annex 11 10, 11.10(e)); the role is the baseline's forwarder, created in the home region.
         ChangeForwarder(
@@ -54,9 +55,18 @@ class RecordsStack(GxpStack):
             "RecordChangeForwarder",
             audit_bus_arn=names.audit_bus_arn(),
             role=iam.Role.from_role_name(self, "ComplianceEventForwarderRole", names.event_forwarder_role_name),
-            bucket_prefix=names.records_bucket_prefix(),
-            bucket_events=RECORD_BUCKET_EVENTS,
-            key_events=KEY_EVENTS,
+            changes=[
+                ForwardedChange(
+                    "ForwardRecordBucketChanges",
+                    "Forward changes to regulated record buckets to the audit account",
+                    patterns["buckets"],
+                ),
+                ForwardedChange(
+                    "ForwardRecordKeyChanges",
+                    "Forward changes to the regulated account's KMS keys to the audit account",
+                    patterns["keys"],
+                ),
+            ],
         )
         self._record_deviations()
 

@@ -254,7 +254,26 @@ KEY_EVENTS = [
     "DisableKey", "ScheduleKeyDeletion", "PutKeyPolicy", "DisableKeyRotation", "DeleteAlias", "UpdateAlias",
     "CreateGrant", "RetireGrant", "RevokeGrant",
 ]
+TRAIL_EVENTS = ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors"]
 RECORD_CHANGE_CONTROLS = ("GXP-REC-01", "GXP-REC-02", "GXP-REC-04", "GXP-REC-06", "GXP-S3-05", "GXP-KEY-02")
+TRAIL_CHANGE_CONTROLS = ("GXP-TRAIL-01", "GXP-TRAIL-02", "GXP-TRAIL-03", "GXP-TRAIL-04", "GXP-TRAIL-05", "GXP-SCP-01")
+
+
+def _api_call(source: str, detail: dict) -> dict:
+    return {"source": [source], "detail-type": ["AWS API Call via CloudTrail"], "detail": detail}
+
+
+def record_change_patterns(records_bucket_prefix: str) -> dict[str, dict]:
+    return {
+        "buckets": _api_call(
+            "aws.s3", {"eventName": RECORD_BUCKET_EVENTS, "requestParameters": {"bucketName": [{"prefix": records_bucket_prefix}]}}
+        ),
+        "keys": _api_call("aws.kms", {"eventName": KEY_EVENTS}),
+    }
+
+
+def trail_change_pattern() -> dict:
+    return _api_call("aws.cloudtrail", {"eventName": TRAIL_EVENTS})
 
 
 def _clauses_text(part11, annex11=()) -> str:
@@ -276,7 +295,9 @@ def pack_alert_routes(controls: tuple[Control, ...] = CONTROLS) -> list:
             source=("aws.config",),
             detail_type=("Config Rules Compliance Change",),
             detail={
-                "configRuleName": [{"prefix": f"{rule.name}-conformance-pack"}],
+                # Config appends "-conformance-pack-<id>" in each account; no pack rule name is a
+                # prefix of another (tested), so the bare name matches exactly one rule.
+                "configRuleName": [{"prefix": rule.name}],
                 "newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]},
             },
         )
@@ -284,29 +305,32 @@ def pack_alert_routes(controls: tuple[Control, ...] = CONTROLS) -> list:
     ]
 
 
+def _serving(ids: tuple[str, ...], controls: tuple[Control, ...]) -> dict:
+    known = {c.id: c for c in controls}
+    serving = [known[c] for c in ids if c in known]
+    part11 = sorted({c for ctl in serving for c in ctl.part11}, key=_clause_key)
+    annex11 = sorted({c for ctl in serving for c in ctl.annex11}, key=_clause_key)
+    return {"controls": ", ".join(c.id for c in serving), "clauses": _clauses_text(part11, annex11)}
+
+
 def change_alert_routes(records_bucket_prefix: str, controls: tuple[Control, ...] = CONTROLS) -> list:
     from ..constructs.compliance_events import AlertRoute
 
-    known = {c.id: c for c in controls}
-    serving = [known[c] for c in RECORD_CHANGE_CONTROLS if c in known]
-    part11 = sorted({c for ctl in serving for c in ctl.part11}, key=_clause_key)
-    annex11 = sorted({c for ctl in serving for c in ctl.annex11}, key=_clause_key)
-    common = {"controls": ", ".join(c.id for c in serving), "clauses": _clauses_text(part11, annex11)}
+    records = _serving(RECORD_CHANGE_CONTROLS, controls)
+    patterns = record_change_patterns(records_bucket_prefix)
+    trail = trail_change_pattern()
+
+    def route(id, description, pattern, serving):
+        return AlertRoute(
+            id=id, description=description, source=tuple(pattern["source"]),
+            detail_type=tuple(pattern["detail-type"]), detail=pattern["detail"], **serving,
+        )
+
     return [
-        AlertRoute(
-            id="RecordBucketChangedAlert",
-            description="A regulated record bucket's protection was changed outside a reviewed deployment check",
-            source=("aws.s3",),
-            detail_type=("AWS API Call via CloudTrail",),
-            detail={"eventName": RECORD_BUCKET_EVENTS, "requestParameters": {"bucketName": [{"prefix": records_bucket_prefix}]}},
-            **common,
-        ),
-        AlertRoute(
-            id="RecordKeyChangedAlert",
-            description="A KMS key in a regulated account was disabled, scheduled for deletion or re-permissioned",
-            source=("aws.kms",),
-            detail_type=("AWS API Call via CloudTrail",),
-            detail={"eventName": KEY_EVENTS},
-            **common,
-        ),
+        route("RecordBucketChangedAlert", "A regulated record bucket's protection was changed",
+              patterns["buckets"], records),
+        route("RecordKeyChangedAlert", "A KMS key in a regulated account was disabled, scheduled for deletion or re-permissioned",
+              patterns["keys"], records),
+        route("TrailChangedAlert", "The organization trail was stopped, deleted or reconfigured",
+              trail, _serving(TRAIL_CHANGE_CONTROLS, controls)),
     ]
