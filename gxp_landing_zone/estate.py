@@ -63,6 +63,7 @@ def build_estate(app: App, config: EstateConfig) -> Estate:
                 # Config records the buckets from their first minute.
                 records.add_stack_dependency(baseline)
                 estate.workloads.append(records)
+    _order_replication(config, [w for w in estate.workloads if isinstance(w, RecordsStack)])
     for region in [home] + [r for r in config.allowed_regions if r != home]:
         compliance = ComplianceStack(app, account=config.audit, region=region, **common)
         # The pack needs every member's recorder; the audit account's own baseline orders that here.
@@ -72,6 +73,18 @@ def build_estate(app: App, config: EstateConfig) -> Estate:
         )
         estate.workloads.append(compliance)
     return estate
+
+
+def _order_replication(config: EstateConfig, records: list[RecordsStack]) -> None:
+    """S3 refuses a replication rule whose destination bucket does not exist yet: destinations deploy first."""
+    by_place = {(s.account, s.region): s for s in records}
+    for data_class in config.data_classes:
+        for target in data_class.replicate_to:
+            account = config.account(target.account)
+            destination = by_place[(account.id, target.region or config.workload_regions(account)[0])]
+            for source in records:
+                if source is not destination:
+                    source.add_stack_dependency(destination)
 
 
 # Feature flags pinned in code so the CLI and the tests synthesize identical templates.

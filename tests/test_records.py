@@ -88,3 +88,9 @@ def test_each_class_has_its_own_key(records):
         ]
         used = [k for k in used if k]
         assert len(used) == len(set(used)) == len(keys) == 4
+
+
+def test_replication_destinations_deploy_before_their_sources(synthesized):
+    stacks = {s.stack_name: s for s in synthesized.assembly.stacks}
+    for source in ("Records-regulated-eu-eu-central-1", "Records-regulated-jp-ap-northeast-1"):
+        assert "Records-regulated-us-us-east-1" in [d.id for d in stacks[source].dependencies]
