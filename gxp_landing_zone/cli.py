@@ -3,6 +3,7 @@ from __future__ import annotations
 import sys
 
 from .config import ConfigError, load_config
+from .config import retention_floor
 from .estate import new_app
 from .synthesis import synthesize, write_compliance_report
 
@@ -14,7 +15,9 @@ def main(outdir: str | None = None) -> int:
     # The App reads the CLI's context (-c config=..., cdk.json) however the CLI hands it over.
     app = new_app(outdir)
     try:
-        config = load_config(app.node.try_get_context("config") or DEFAULT_CONFIG)
+        config_path = app.node.try_get_context("config") or DEFAULT_CONFIG
+        config = load_config(config_path)
+        retention_floor.enforce(config, config_path)
     except ConfigError as error:
         print(f"Configuration error - nothing was synthesized.\n{error}", file=sys.stderr)
         return 2

@@ -10,8 +10,10 @@ from .config import EstateConfig
 from .stacks.access import AccessStack
 from .stacks.audit import AuditStack
 from .stacks.baseline import BaselineStack
+from .stacks.compliance import ComplianceStack
 from .stacks.log_archive import LogArchiveStack
 from .stacks.organization import OrganizationStack
+from .stacks.records import RecordsStack
 
 
 @dataclass
@@ -53,7 +55,36 @@ def build_estate(app: App, config: EstateConfig) -> Estate:
                 # Regional stacks use the IAM roles the home-region stack creates.
                 baseline.add_stack_dependency(home_baseline)
             estate.baselines.append(baseline)
+            if account.role == config.management.role and region == home:
+                # The trail-change forwarder uses the forwarder role this baseline creates.
+                organization.add_stack_dependency(baseline)
+            if account in config.regulated_accounts and region in config.workload_regions(account):
+                records = RecordsStack(app, account=account, region=region, **common)
+                # Config records the buckets from their first minute.
+                records.add_stack_dependency(baseline)
+                estate.workloads.append(records)
+    _order_replication(config, [w for w in estate.workloads if isinstance(w, RecordsStack)])
+    for region in [home] + [r for r in config.allowed_regions if r != home]:
+        compliance = ComplianceStack(app, account=config.audit, region=region, **common)
+        # The pack needs every member's recorder; the audit account's own baseline orders that here.
+        compliance.add_stack_dependency(audit)
+        compliance.add_stack_dependency(
+            next(b for b in estate.baselines if b.gxp_account.role == config.audit.role and b.region == region)
+        )
+        estate.workloads.append(compliance)
     return estate
+
+
+def _order_replication(config: EstateConfig, records: list[RecordsStack]) -> None:
+    """S3 refuses a replication rule whose destination bucket does not exist yet: destinations deploy first."""
+    by_place = {(s.account, s.region): s for s in records}
+    for data_class in config.data_classes:
+        for target in data_class.replicate_to:
+            account = config.account(target.account)
+            destination = by_place[(account.id, target.region or config.workload_regions(account)[0])]
+            for source in records:
+                if source is not destination:
+                    source.add_stack_dependency(destination)
 
 
 # Feature flags pinned in code so the CLI and the tests synthesize identical templates.

@@ -94,7 +94,7 @@ def write_compliance_report(result: SynthesisResult, config: EstateConfig, outdi
     from .validation.catalog import load_catalog
     from .validation.controls import CONTROLS
     from .validation.report import write_report
-    from .validation.traceability import build_traceability
+    from .validation.traceability import build_traceability, records_section
 
     trace = build_traceability(
         load_catalog(),
@@ -104,5 +104,6 @@ def write_compliance_report(result: SynthesisResult, config: EstateConfig, outdi
         result.findings,
         estate_name=config.organization.name,
         generated_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        records=records_section(config),
     )
     return write_report(Path(outdir) / REPORT_DIR, trace)

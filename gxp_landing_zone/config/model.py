@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .records import ReplicationTarget, check_data_classes
 from .regions import REGION_JURISDICTION, REGULATED_JURISDICTIONS, regions_in
 
 DAYS_PER_YEAR = 365
@@ -60,6 +61,16 @@ class DataClass(Retention):
     name: str = Field(pattern=r"^[a-z][a-z0-9-]{1,30}$", description="lower-case name used in bucket names")
     description: str = ""
     de_identified: bool = False
+    # Residency (Annex 11 7.1): identified records never leave the account's jurisdiction.
+    may_leave_jurisdiction: bool = False
+    replicate_to: list[ReplicationTarget] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _bucket_safe(cls, value: str) -> str:
+        if value.endswith("-") or "--" in value:
+            raise ValueError(f"'{value}' becomes part of an S3 bucket name: no trailing or doubled hyphen")
+        return value
 
 
 class AuditLog(Retention):
@@ -229,6 +240,7 @@ class EstateConfig(Strict):
             for role in assignment.accounts:
                 if role != "*" and role not in roles:
                     raise ValueError(f"access.assignments: account role '{role}' is not in accounts")
+        check_data_classes(self)
         return self
 
     # -- derived views used by the stacks -------------------------------------------------

@@ -19,6 +19,7 @@ DENIED_OUTSIDE_DEPLOYMENT = [
     "s3:DeleteBucketPolicy",
     "s3:PutLifecycleConfiguration",
     "s3:PutEncryptionConfiguration",
+    "s3:PutReplicationConfiguration",
 ]
 
 
@@ -45,6 +46,7 @@ class GxpBucket(Construct):
         lock_days: int | None = None,
         access_log_bucket: s3.IBucket | None = None,
         access_log_prefix: str | None = None,
+        estate_accounts: list[str] | None = None,
     ) -> None:
         super().__init__(scope, id)
         self.bucket = s3.Bucket(
@@ -90,6 +92,22 @@ class GxpBucket(Construct):
                 conditions={"ArnNotLike": {"aws:PrincipalArn": deployment_role_arn_pattern()}},
             )
         )
+        if estate_accounts:
+            # Records stay inside the organization's accounts (11.10(d)); AWS services acting for
+            # the bucket (replication, logging, inventory) carry aws:PrincipalIsAWSService.
+            self.bucket.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid="DenyPrincipalsOutsideTheEstate",
+                    effect=iam.Effect.DENY,
+                    principals=[iam.AnyPrincipal()],
+                    actions=["s3:*"],
+                    resources=[self.bucket.bucket_arn, self.bucket.arn_for_objects("*")],
+                    conditions={
+                        "StringNotEquals": {"aws:PrincipalAccount": sorted(estate_accounts)},
+                        "BoolIfExists": {"aws:PrincipalIsAWSService": "false"},
+                    },
+                )
+            )
         Tags.of(self.bucket).add(RETENTION_CLASS_TAG, retention_class)
         policy = self.bucket.policy
         if policy is not None:

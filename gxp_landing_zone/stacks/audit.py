@@ -8,7 +8,9 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 
 from ..constructs.acknowledge import AWS_MANAGED_SERVICE_ROLE, acknowledge
+from ..constructs.compliance_events import ComplianceAlerts
 from ..constructs.managed_key import ManagedKey
+from ..validation import conformance
 from .base import GxpStack
 
 
@@ -52,9 +54,20 @@ class AuditStack(GxpStack):
             event_pattern=events.EventPattern(
                 source=["aws.config"],
                 detail_type=["Config Rules Compliance Change"],
-                detail={"newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]}},
+                # Conformance-pack rules alert through ComplianceAlerts, which adds the control and clause.
+                detail={
+                    "newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]},
+                    "configRuleName": [{"anything-but": {"prefix": conformance.RULE_PREFIX}}],
+                },
             ),
             targets=[targets.SnsTopic(self.alerts)],
+        )
+        ComplianceAlerts(
+            self,
+            "ComplianceAlerts",
+            bus=self.bus,
+            topic=self.alerts,
+            routes=conformance.pack_alert_routes() + conformance.change_alert_routes(names.records_bucket_prefix()),
         )
 
         aggregator_role = iam.Role(

@@ -5,8 +5,10 @@ from aws_cdk import aws_organizations as orgs
 
 from ..config import AccountKind
 from ..constructs import guardrails
+from ..constructs.compliance_events import ChangeForwarder, ForwardedChange
 from ..constructs.managed_key import ManagedKey
 from ..constructs.organization_trail import OrganizationTrail
+from ..validation.conformance import trail_change_pattern
 from .base import GxpStack
 
 OU_NAMES = ("Security", "Regulated", "Research")
@@ -74,6 +76,19 @@ class OrganizationStack(GxpStack):
             log_key=self.trail_logs_key.key,
             log_retention_days=config.audit_log.cloudwatch_retention_days,
             record_bucket_prefix=names.records_bucket_prefix(),
+        )
+        # SCPs do not bind the management account, where the trail lives: a change to it must at
+        # least reach QA at once (11.10(e), Annex 11 9). The role is this account's baseline forwarder.
+        ChangeForwarder(
+            self,
+            "TrailChangeForwarder",
+            audit_bus_arn=names.audit_bus_arn(),
+            role=iam.Role.from_role_name(self, "ComplianceEventForwarderRole", names.event_forwarder_role_name),
+            changes=[
+                ForwardedChange(
+                    "ForwardTrailChanges", "Forward changes to the organization trail to the audit account", trail_change_pattern()
+                )
+            ],
         )
 
     def _scp(self, id: str, name: str, description: str, document: dict, targets: list[str]) -> orgs.CfnPolicy:

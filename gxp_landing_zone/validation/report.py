@@ -36,6 +36,8 @@ def write_report(out_dir: Path, traceability: dict) -> list[Path]:
         "traceability.md": _markdown,
         "index.html": _html,
     }
+    if traceability.get("records"):
+        writers["records.csv"] = _records_csv
     written = []
     for name, render in writers.items():
         path = out_dir / name
@@ -90,6 +92,46 @@ def _deviations_csv(path: Path, t: dict) -> None:
     _write_csv(path, DEVIATION_COLUMNS, t["deviations"])
 
 
+def _controls_summary(row: dict) -> str:
+    controls = row.get("controls") or {}
+    failed = [c for c, r in controls.items() if r != "compliant"]
+    if not controls:
+        return "not evaluated"
+    return f"{len(controls)} controls passed" if not failed else "not met or deviation: " + ", ".join(failed)
+
+
+def _record_cells(row: dict) -> dict:
+    return {
+        **row,
+        "de_identified": "yes" if row["de_identified"] else "no",
+        "replication_targets": "; ".join(row["replication_targets"]) or "none",
+        "controls": _controls_summary(row),
+    }
+
+
+def _records_csv(path: Path, t: dict) -> None:
+    from .traceability import RECORD_COLUMNS
+
+    _write_csv(path, RECORD_COLUMNS, [_record_cells(r) for r in t.get("records", [])])
+
+
+def _records_by_account(t: dict) -> dict[tuple[str, str, str], list[dict]]:
+    grouped: dict[tuple[str, str, str], list[dict]] = {}
+    for row in t.get("records", []):
+        grouped.setdefault((row["account"], row["account_id"], row["jurisdiction"]), []).append(row)
+    return grouped
+
+
+RECORD_HEADER = ("Class", "Bucket", "Retention", "Key", "Region", "Jurisdiction", "Replication target", "Controls")
+
+
+def _record_row(row: dict) -> tuple:
+    cells = _record_cells(row)
+    return (cells["data_class"] + (" (de-identified)" if row["de_identified"] else ""), cells["bucket"],
+            f'{cells["retention"]} ({cells["retention_days"]} days, {cells["lock_mode"]})', cells["key"],
+            cells["region"], cells["jurisdiction"], cells["replication_targets"], cells["controls"])
+
+
 # -- Markdown ----------------------------------------------------------------------------------
 
 
@@ -121,6 +163,11 @@ def _markdown(path: Path, t: dict) -> None:
         ("Rule", "Pack", "Stack", "Logical ID", "Reason"),
         [(d["rule_id"], d["pack"], d["stack"], d["logical_id"], d["reason"]) for d in t["deviations"]],
     ) if t["deviations"] else ["No deviations.", ""]
+    if t.get("records"):
+        lines += ["## Regulated records", ""]
+        for (role, account_id, jurisdiction), rows in _records_by_account(t).items():
+            lines += [f"### {role} ({account_id}, {jurisdiction})", ""]
+            lines += _md_table(RECORD_HEADER, [_record_row(r) for r in rows])
     if t["findings"]:
         lines += ["## Open findings", ""]
         lines += _md_table(("Rule", "Pack", "Severity", "Resource", "Description"),
@@ -267,9 +314,14 @@ def _html(path: Path, t: dict) -> None:
         ("Rule", "Pack", "Severity", "Resource path", "Description"),
         [[_e(f[k]) for k in ("rule_id", "pack", "severity", "path", "description")] for f in t["findings"]],
     ) if t["findings"] else "<p>No open findings.</p>"
+    records = "".join(
+        f"<h3>{_e(role)} ({_e(account_id)}, {_e(jurisdiction)})</h3>"
+        + _table(RECORD_HEADER, [[_e(cell) for cell in _record_row(r)] for r in rows])
+        for (role, account_id, jurisdiction), rows in _records_by_account(t).items()
+    ) or "<p>No regulated accounts.</p>"
     nav = " | ".join(
         [f'<a href="#framework-{_e(fw["id"])}">{_e(fw["id"])}</a>' for fw in t["frameworks"]]
-        + ['<a href="#controls">Controls</a>', '<a href="#deviations">Deviations</a>', '<a href="#findings">Findings</a>']
+        + ['<a href="#records">Records</a>', '<a href="#controls">Controls</a>', '<a href="#deviations">Deviations</a>', '<a href="#findings">Findings</a>']
     )
     page = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -279,6 +331,7 @@ def _html(path: Path, t: dict) -> None:
         f"<nav>{nav}</nav>"
         + _summary(t)
         + "".join(_framework(fw) for fw in t["frameworks"])
+        + f'<section id="records"><h2>Regulated records</h2>{records}</section>'
         + '<section id="controls"><h2>Controls</h2>' + "".join(_control(c, t) for c in t["controls"]) + "</section>"
         + f'<section id="deviations"><h2>Deviations</h2>{deviations}</section>'
         + f'<section id="findings"><h2>Open findings</h2>{findings}</section>'

@@ -76,6 +76,7 @@ def build_traceability(
     *,
     estate_name: str,
     generated_at: str,
+    records: list[dict] | None = None,
 ) -> dict:
     controls = list(controls)
     # The same evaluation logged twice (a pack applied twice) is one piece of evidence.
@@ -125,8 +126,12 @@ def build_traceability(
     finding_rows = [asdict(f) for f in sorted(set(findings), key=lambda f: (f.pack, f.rule_id, f.path))]
     known = {c.id for c in controls}
 
+    record_rows = [_with_control_results(row, evaluations) for row in records or []]
+
     return {
         "estate": estate_name,
+        # Per regulated account: what is kept where, for how long, under which key (11.10(c), Annex 11 7.1, 17).
+        "records": record_rows,
         "generated_at": generated_at,
         "statuses": list(STATUSES),
         "frameworks": frameworks,
@@ -147,3 +152,71 @@ def build_traceability(
             "findings_by_pack": dict(sorted(Counter(f["pack"] for f in finding_rows).items())),
         },
     }
+
+
+# -- regulated records ------------------------------------------------------------------------
+
+RECORD_COLUMNS = (
+    "account", "account_id", "jurisdiction", "region", "data_class", "de_identified", "bucket",
+    "retention_days", "retention", "lock_mode", "key", "replication_targets", "controls",
+)
+
+
+def records_section(config) -> list[dict]:
+    """One row per regulated account x region x data class, derived from the config exactly as
+    the RecordsStack derives its resources."""
+    from ..config.regions import REGION_JURISDICTION
+    from ..naming import Names
+
+    names = Names(config)
+    rows = []
+    for account in config.regulated_accounts:
+        for region in config.workload_regions(account):
+            for data_class in config.data_classes:
+                targets = []
+                for target in data_class.replicate_to:
+                    destination = config.account(target.account)
+                    target_region = target.region or config.workload_regions(destination)[0]
+                    if (destination.id, target_region) != (account.id, region):
+                        targets.append(
+                            f"{names.records_bucket(data_class.name, destination.id, target_region)} "
+                            f"({target_region}, {REGION_JURISDICTION[target_region]})"
+                        )
+                retention = (
+                    f"{data_class.retention_years} years" if data_class.retention_years else f"{data_class.days} days"
+                )
+                pascal = "".join(part.capitalize() for part in data_class.name.split("-"))
+                stack = f"Records-{account.role}-{region}"
+                rows.append(
+                    {
+                        "account": account.role,
+                        "account_id": account.id,
+                        "jurisdiction": account.jurisdiction,
+                        "region": region,
+                        "data_class": data_class.name,
+                        "de_identified": data_class.de_identified,
+                        "bucket": names.records_bucket(data_class.name, account.id, region),
+                        "retention_days": data_class.days,
+                        "retention": retention,
+                        "lock_mode": "COMPLIANCE",
+                        "key": names.records_key_alias_arn(data_class.name, account.id, region),
+                        "replication_targets": targets,
+                        "stack": stack,
+                        "path_prefix": f"{stack}/{pascal}Records/Bucket/",
+                    }
+                )
+    return rows
+
+
+def _with_control_results(row: dict, evaluations) -> dict:
+    """Adds, per control checked on this record bucket, its result (compliant / deviation / not_met)."""
+    results: dict[str, str] = {}
+    prefix = row.get("path_prefix")
+    for e in evaluations if prefix else ():
+        if e.path.startswith(prefix):
+            current = results.get(e.control_id, COMPLIANT)
+            result = result_of(e)
+            # The worst result of the control on this bucket counts.
+            order = (COMPLIANT, DEVIATION, FAILED)
+            results[e.control_id] = max(current, result, key=order.index)
+    return {**row, "controls": dict(sorted(results.items()))}

@@ -25,12 +25,35 @@ class RuleContext:
     root_id: str
     min_log_retention_days: int
     max_session_hours: int = 12
+    # Regulated records (control_sets/records.py).
+    data_classes: frozenset[str] = frozenset()
+    de_identified_classes: frozenset[str] = frozenset()
+    classes_leaving_jurisdiction: frozenset[str] = frozenset()
+    # Per class, the record buckets the config allows it to replicate to.
+    replication_targets: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Every records bucket the config defines, with its region.
+    records_bucket_region: dict[str, str] = field(default_factory=dict)
     region_jurisdiction: dict[str, str] = field(default_factory=lambda: dict(REGION_JURISDICTION))
 
     @classmethod
     def from_config(cls, config: EstateConfig) -> "RuleContext":
         names = Names(config)
         classes = {c.name: c.days for c in config.data_classes}
+        buckets = {
+            names.records_bucket(c.name, a.id, r): r
+            for c in config.data_classes
+            for a in config.regulated_accounts
+            for r in config.workload_regions(a)
+        }
+        targets = {
+            c.name: frozenset(
+                names.records_bucket(
+                    c.name, config.account(t.account).id, t.region or config.workload_regions(config.account(t.account))[0]
+                )
+                for t in c.replicate_to
+            )
+            for c in config.data_classes
+        }
         return cls(
             home_region=config.home_region,
             allowed_regions=frozenset(config.allowed_regions),
@@ -43,4 +66,9 @@ class RuleContext:
             audit_bus_arn=names.audit_bus_arn(),
             root_id=config.organization.root_id,
             min_log_retention_days=config.audit_log.cloudwatch_retention_days,
+            data_classes=frozenset(classes),
+            de_identified_classes=frozenset(c.name for c in config.data_classes if c.de_identified),
+            classes_leaving_jurisdiction=frozenset(c.name for c in config.data_classes if c.may_leave_jurisdiction),
+            replication_targets=targets,
+            records_bucket_region=buckets,
         )

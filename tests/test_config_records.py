@@ -1,0 +1,197 @@
+"""Records configuration: data classes, replication and residency, bucket-name length, and the
+committed retention floor. Every refusal names the field; none is a traceback."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+from test_config import REFERENCE, _account
+
+from gxp_landing_zone.config import ConfigError, parse_config
+from gxp_landing_zone.config import retention_floor
+from gxp_landing_zone.config.records import MAX_BUCKET_NAME
+from gxp_landing_zone.naming import Names, region_code
+
+
+def _class(data, name):
+    return next(c for c in data["data_classes"] if c["name"] == name)
+
+
+def _set_class(name, key, value):
+    return lambda d: _class(d, name).__setitem__(key, value)
+
+
+# (name, mutation, words the message must contain)
+MALFORMED = [
+    ("class retention zero", _set_class("submission-archive", "retention_years", 0),
+     ["data_classes[2] (submission-archive).retention_years", "greater than 0"]),
+    ("class retention zero days", lambda d: (_class(d, "raw-lab-data").pop("retention_years"),
+                                              _class(d, "raw-lab-data").__setitem__("retention_days", 0)),
+     ["(raw-lab-data).retention_days", "greater than 0"]),
+    ("identified class replicated", _set_class("raw-lab-data", "replicate_to", [{"account": "regulated-us"}]),
+     ["data_classes[0] (raw-lab-data).replicate_to", "not de-identified"]),
+    ("identified class may leave", _set_class("analytical-results", "may_leave_jurisdiction", True),
+     ["(analytical-results).may_leave_jurisdiction", "only a de-identified class"]),
+    ("EU data to a US region", _set_class("deidentified-analytics", "may_leave_jurisdiction", False),
+     ["(deidentified-analytics).replicate_to[0]", "regulated-eu (EU) data would be copied to us-east-1 (US)"]),
+    ("replication to a research account", _set_class("deidentified-analytics", "replicate_to", [{"account": "research"}]),
+     ["replicate_to[0].account", "'research' is not a regulated account"]),
+    ("replication to an unknown account", _set_class("deidentified-analytics", "replicate_to", [{"account": "regulated-cn"}]),
+     ["replicate_to[0].account", "'regulated-cn'"]),
+    ("replication to a region the account does not use",
+     _set_class("deidentified-analytics", "replicate_to", [{"account": "regulated-us", "region": "us-west-2"}]),
+     ["replicate_to[0].region", "holds no workloads in us-west-2"]),
+    ("replication target twice",
+     _set_class("deidentified-analytics", "replicate_to", [{"account": "regulated-us"}, {"account": "regulated-us", "region": "us-east-1"}]),
+     ["replicate_to[1]", "listed twice"]),
+    ("misspelt replication key", _set_class("deidentified-analytics", "replicate_to", [{"acount": "regulated-us"}]),
+     ["replicate_to[0].acount: unknown setting"]),
+    ("duplicate class names", lambda d: d["data_classes"].append(copy.deepcopy(d["data_classes"][1])),
+     ["data_classes: name analytical-results appears more than once"]),
+    ("bucket name over 63 characters", _set_class("raw-lab-data", "name", "raw-laboratory-instrument-outpt"),
+     ["(raw-laboratory-instrument-outpt).name", f"over S3's limit of {MAX_BUCKET_NAME}"]),
+    ("longest prefix and a long class name", lambda d: (d["organization"].__setitem__("naming_prefix", "examplebiotx"),
+                                                         _class(d, "raw-lab-data").__setitem__("name", "raw-instrument-output-data")),
+     ["(raw-instrument-output-data).name", "shorten the class name by 3"]),
+    ("class name with a trailing hyphen", _set_class("raw-lab-data", "name", "raw-lab-"),
+     ["(raw-lab-).name", "no trailing or doubled hyphen"]),
+]
+
+
+@pytest.mark.parametrize("name,mutate,expected", MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_malformed_records_config_names_the_field(name, mutate, expected):
+    data = copy.deepcopy(REFERENCE)
+    mutate(data)
+    with pytest.raises(ConfigError) as caught:
+        parse_config(data, "estate.yaml")
+    message = str(caught.value)
+    for words in expected:
+        assert words in message, message
+    assert "Traceback" not in message
+
+
+def test_reference_classes_and_replication(reference_config):
+    names = [c.name for c in reference_config.data_classes]
+    assert names == ["raw-lab-data", "analytical-results", "submission-archive", "deidentified-analytics"]
+    replicated = [c for c in reference_config.data_classes if c.replicate_to]
+    assert [c.name for c in replicated] == ["deidentified-analytics"]
+    assert all(c.de_identified for c in replicated)
+
+
+def test_record_bucket_names_keep_the_prefix_and_fit(reference_config):
+    names = Names(reference_config)
+    for account in reference_config.regulated_accounts:
+        for region in reference_config.workload_regions(account):
+            for data_class in reference_config.data_classes:
+                bucket = names.records_bucket(data_class.name, account.id, region)
+                assert bucket.startswith(names.records_bucket_prefix())
+                assert len(bucket) <= MAX_BUCKET_NAME
+                assert bucket.endswith(region_code(region))
+
+
+def test_region_codes_are_unique():
+    from gxp_landing_zone.config.regions import REGION_JURISDICTION
+
+    codes = [region_code(r) for r in REGION_JURISDICTION]
+    assert len(set(codes)) == len(codes)
+    assert region_code("ap-northeast-1") == "apne1" and region_code("eu-central-1") == "euc1"
+
+
+# -- retention floor ---------------------------------------------------------------------------
+
+
+def _write(tmp_path, data):
+    path = tmp_path / "estate.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def test_committed_floor_matches_the_reference_config(reference_config):
+    from conftest import REFERENCE_CONFIG
+
+    path = retention_floor.floor_path(REFERENCE_CONFIG)
+    assert path.exists(), "commit config/reference.retention-floor.yaml"
+    assert retention_floor.read_floor(path) == retention_floor.current_retention(reference_config)
+
+
+def test_first_synthesis_writes_the_floor(tmp_path):
+    path = _write(tmp_path, REFERENCE)
+    floor = retention_floor.enforce(parse_config(REFERENCE), path)
+    assert retention_floor.read_floor(floor)["raw-lab-data"] == 25 * 365
+
+
+def test_lowering_a_retention_is_refused(tmp_path):
+    path = _write(tmp_path, REFERENCE)
+    retention_floor.enforce(parse_config(REFERENCE), path)
+    lowered = copy.deepcopy(REFERENCE)
+    _class(lowered, "submission-archive")["retention_years"] = 24
+    with pytest.raises(ConfigError) as caught:
+        retention_floor.enforce(parse_config(lowered), path)
+    message = str(caught.value)
+    assert "data_classes (submission-archive): retention 8760 days is below the committed floor of 9125 days" in message
+    assert "cannot be shortened" in message
+    assert retention_floor.read_floor(retention_floor.floor_path(path))["submission-archive"] == 9125
+
+
+def test_lowering_the_audit_log_retention_is_refused(tmp_path):
+    path = _write(tmp_path, REFERENCE)
+    retention_floor.enforce(parse_config(REFERENCE), path)
+    lowered = copy.deepcopy(REFERENCE)
+    lowered["audit_log"]["retention_years"] = 25
+    with pytest.raises(ConfigError, match="audit_log: retention 9125 days is below the committed floor of 9490"):
+        retention_floor.enforce(parse_config(lowered), path)
+
+
+def test_removing_a_class_is_refused(tmp_path):
+    path = _write(tmp_path, REFERENCE)
+    retention_floor.enforce(parse_config(REFERENCE), path)
+    fewer = copy.deepcopy(REFERENCE)
+    fewer["data_classes"] = fewer["data_classes"][1:]
+    with pytest.raises(ConfigError, match=r"data_classes \(raw-lab-data\): the class was removed"):
+        retention_floor.enforce(parse_config(fewer), path)
+
+
+def test_raising_a_retention_raises_the_floor_and_it_never_comes_back_down(tmp_path):
+    path = _write(tmp_path, REFERENCE)
+    retention_floor.enforce(parse_config(REFERENCE), path)
+    longer = copy.deepcopy(REFERENCE)
+    _class(longer, "deidentified-analytics")["retention_years"] = 15
+    retention_floor.enforce(parse_config(longer), path)
+    floor = retention_floor.read_floor(retention_floor.floor_path(path))
+    assert floor["deidentified-analytics"] == 15 * 365
+    with pytest.raises(ConfigError, match="below the committed floor of 5475"):
+        retention_floor.enforce(parse_config(REFERENCE), path)
+
+
+def test_a_hand_edited_floor_is_a_clear_error(tmp_path):
+    path = _write(tmp_path, REFERENCE)
+    retention_floor.floor_path(path).write_text("retention_days: [1, 2]\n")
+    with pytest.raises(ConfigError, match="restore it from version control"):
+        retention_floor.enforce(parse_config(REFERENCE), path)
+
+
+def test_app_refuses_a_lowered_retention(tmp_path):
+    """What `cdk synth` shows: exit 2, the field, no templates."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    path = _write(tmp_path, REFERENCE)
+    retention_floor.enforce(parse_config(REFERENCE), path)
+    lowered = copy.deepcopy(REFERENCE)
+    _class(lowered, "raw-lab-data")["retention_years"] = 10
+    path.write_text(yaml.safe_dump(lowered))
+    run = subprocess.run(
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "CDK_CONTEXT_JSON": f'{{"config": "{path}"}}', "CDK_OUTDIR": str(tmp_path / "out")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 2, run.stderr
+    assert "data_classes (raw-lab-data): retention 3650 days is below the committed floor" in run.stderr
+    assert not (tmp_path / "out").exists()
