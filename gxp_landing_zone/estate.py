@@ -10,6 +10,7 @@ from .config import EstateConfig
 from .stacks.access import AccessStack
 from .stacks.audit import AuditStack
 from .stacks.baseline import BaselineStack
+from .stacks.compute import ComputeStack
 from .stacks.log_archive import LogArchiveStack
 from .stacks.organization import OrganizationStack
 
@@ -53,7 +54,20 @@ def build_estate(app: App, config: EstateConfig) -> Estate:
                 # Regional stacks use the IAM roles the home-region stack creates.
                 baseline.add_stack_dependency(home_baseline)
             estate.baselines.append(baseline)
+    _add_compute(app, config, estate)
     return estate
+
+
+def _add_compute(app: App, config: EstateConfig, estate: Estate) -> None:
+    baselines = {(s.gxp_account.role, s.region): s for s in estate.baselines}
+    for account in config.workload_accounts:
+        if not config.compute_settings(account).enabled:
+            continue
+        for region in config.workload_regions(account):
+            compute = ComputeStack(app, config=config, account=account, region=region)
+            # Recording and drift detection are in place before the workloads arrive.
+            compute.add_stack_dependency(baselines[(account.role, region)])
+            estate.workloads.append(compute)
 
 
 # Feature flags pinned in code so the CLI and the tests synthesize identical templates.

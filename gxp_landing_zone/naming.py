@@ -63,3 +63,15 @@ class Names:
 
     def trail_arn(self) -> str:
         return f"arn:aws:cloudtrail:{self._c.home_region}:{self._c.management.id}:trail/{self.trail_name}"
+
+    # workload accounts (regulated and research), per region
+    def checkpoint_bucket(self, account_id: str, region: str) -> str:
+        return f"{self._prefix}-checkpoints-{account_id}-{region}"
+
+    @property
+    def compute_key_alias(self) -> str:
+        return "alias/gxp/compute"
+
+    @property
+    def batch_image_repository(self) -> str:
+        return "gxp-discovery/worker"
