@@ -75,3 +75,13 @@ class Names:
     @property
     def batch_image_repository(self) -> str:
         return "gxp-discovery/worker"
+
+    def ml_artifact_bucket(self, account_id: str, region: str) -> str:
+        return f"{self._prefix}-ml-artifacts-{account_id}-{region}"
+
+    def compute_access_log_bucket(self, account_id: str, region: str) -> str:
+        return f"{self._prefix}-compute-access-logs-{account_id}-{region}"
+
+    @property
+    def model_package_group(self) -> str:
+        return "gxp-discovery-models"

@@ -113,7 +113,8 @@ def test_job_definitions_retry_reclaims_and_checkpoint(templates, reference_conf
 
 def test_checkpoint_bucket_expires_and_uses_the_key(templates, reference_config):
     template = _compute(templates, reference_config, "regulated-us")
-    (bucket,) = _of(template, "AWS::S3::Bucket").values()
+    bucket = next(b for k, b in _of(template, "AWS::S3::Bucket").items() if k.startswith("CheckpointBucket"))
+    assert bucket["Properties"]["LoggingConfiguration"]["DestinationBucketName"]
     rule = bucket["Properties"]["LifecycleConfiguration"]["Rules"][0]
     assert rule["ExpirationInDays"] == reference_config.compute.defaults.checkpoint_expiry_days
     sse = bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
@@ -139,3 +140,29 @@ def test_capacity_reservation_binds_on_demand_only(reference_config):
         {"Properties": {"LaunchTemplateData": {"CapacityReservationSpecification": Match.any_value()}}},
     )
     assert len(reserved) == 1 and "OnDemand" in next(iter(reserved))
+
+
+def test_training_pipeline_spot_isolated_and_pending_approval(templates, reference_config):
+    import json
+
+    template = _compute(templates, reference_config, "regulated-us")
+    (pipeline,) = _of(template, "AWS::SageMaker::Pipeline").values()
+    body = pipeline["Properties"]["PipelineDefinition"]["PipelineDefinitionBody"]["Fn::Join"][1]
+    definition = json.loads("".join(p if isinstance(p, str) else "TOKEN" for p in body))
+    train = next(s["Arguments"] for s in definition["Steps"] if s["Type"] == "Training")
+    register = next(s["Arguments"] for s in definition["Steps"] if s["Type"] == "RegisterModel")
+    assert train["EnableManagedSpotTraining"] and train["CheckpointConfig"]["S3Uri"].startswith("s3://")
+    assert train["StoppingCondition"]["MaxWaitTimeInSeconds"] >= train["StoppingCondition"]["MaxRuntimeInSeconds"]
+    assert train["EnableNetworkIsolation"] and train["VpcConfig"]["Subnets"]
+    assert train["ResourceConfig"]["VolumeKmsKeyId"] and train["OutputDataConfig"]["KmsKeyId"]
+    assert register["ModelApprovalStatus"] == "PendingManualApproval"
+    assert set(register["CustomerMetadataProperties"]) >= {"gxp:training-data-version", "gxp:training-image-digest"}
+    assert len(_of(template, "AWS::SageMaker::ModelPackageGroup")) == 1
+
+
+def test_execution_role_has_no_bare_wildcard_on_arn_resources(templates, reference_config):
+    template = _compute(templates, reference_config, "regulated-eu")
+    policies = [r for k, r in _of(template, "AWS::IAM::ManagedPolicy").items() if k.startswith("ModelTraining")]
+    for statement in policies[0]["Properties"]["PolicyDocument"]["Statement"]:
+        if statement["Resource"] == "*":
+            assert all(a.startswith(("ec2:", "ecr:GetAuthorizationToken")) for a in statement["Action"]), statement

@@ -6,6 +6,8 @@ app, check the control passes, apply the mutation, check the GXP pack now report
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from aws_cdk import aws_ec2 as ec2
 from mutation_support import Mutation, prop, violations
@@ -59,6 +61,17 @@ AWS_MANAGED_KEY_VOLUME = [
 ]
 
 
+def _edit_pipeline(step_type: str, edit):
+    def apply(stack):
+        definition = copy.deepcopy(stack.ml.definition)
+        for step in definition["Steps"]:
+            if step["Type"] == step_type:
+                edit(step["Arguments"])
+        stack.ml.pipeline.pipeline_definition = stack.ml.definition_body(definition)
+
+    return apply
+
+
 MUTATIONS: dict[str, Mutation] = {
     "GXP-NET-01": Mutation(compute, "flow log limited to rejected traffic", lambda s: setattr(s.network.flow_log, "traffic_type", "REJECT")),
     "GXP-NET-02": Mutation(compute, "internet gateway attached to the regulated VPC", _open_to_internet),
@@ -72,6 +85,13 @@ MUTATIONS: dict[str, Mutation] = {
         compute, "root volume falls back to the AWS-managed key", _edit_launch_template(block_device_mappings=AWS_MANAGED_KEY_VOLUME)
     ),
     "GXP-BATCH-01": Mutation(compute, "catch-all EXIT removed: every failure is retried", _drop_catch_all),
+    "GXP-ML-01": Mutation(
+        compute, "training container may reach the network", _edit_pipeline("Training", lambda a: a.__setitem__("EnableNetworkIsolation", False))
+    ),
+    "GXP-ML-02": Mutation(
+        compute, "models registered as already approved", _edit_pipeline("RegisterModel", lambda a: a.__setitem__("ModelApprovalStatus", "Approved"))
+    ),
+    "GXP-ML-03": Mutation(compute, "Spot training without checkpoints", _edit_pipeline("Training", lambda a: a.pop("CheckpointConfig"))),
 }
 
 

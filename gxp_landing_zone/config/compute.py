@@ -45,6 +45,9 @@ CpuFamilies = Annotated[list[str], Field(min_length=1, description="EC2 instance
 GpuTypes = Annotated[list[str], Field(description="EC2 GPU instance types, e.g. g5.2xlarge; empty: no GPU queue")]
 Vcpus = Annotated[int, Field(gt=0, le=MAX_VCPUS)]
 SpotShare = Annotated[int, Field(ge=0, le=100, description="percent of max vCPUs placed on Spot")]
+TrainingInstance = Annotated[str, Field(pattern=r"^ml\.[a-z0-9]+\.[0-9]*x?large$", description="SageMaker training instance, e.g. ml.g5.2xlarge")]
+# SageMaker caps a training job at 28 days; Spot waiting counts against MaxWaitTimeInSeconds (2x this).
+TrainingHours = Annotated[int, Field(gt=0, le=336)]
 ReservationId = Annotated[str, Field(pattern=r"^cr-[0-9a-f]{17}$", description="EC2 Capacity Reservation ID")]
 
 
@@ -92,6 +95,8 @@ class ComputeOverride(Strict):
     flow_log_retention_days: Literal[CLOUDWATCH_RETENTION_DAYS] | None = None  # type: ignore[valid-type]
     checkpoint_expiry_days: Annotated[int, Field(gt=0, le=3650)] | None = None
     vpc_cidr: str | None = None
+    training_instance_type: TrainingInstance | None = None
+    training_max_hours: TrainingHours | None = None
 
     _families = field_validator("cpu_instance_families")(lambda v: v if v is None else _check_families(v))
     _gpus = field_validator("gpu_instance_types")(lambda v: v if v is None else _check_gpu_types(v))
@@ -111,6 +116,8 @@ class ComputeSettings(Strict):
     flow_log_retention_days: Literal[CLOUDWATCH_RETENTION_DAYS] = 365  # type: ignore[valid-type]
     checkpoint_expiry_days: Annotated[int, Field(gt=0, le=3650)] = 14
     vpc_cidr: str = "10.64.0.0/16"
+    training_instance_type: TrainingInstance = "ml.g5.2xlarge"
+    training_max_hours: TrainingHours = 24
 
     _families = field_validator("cpu_instance_families")(lambda v: _check_families(v))
     _gpus = field_validator("gpu_instance_types")(lambda v: _check_gpu_types(v))

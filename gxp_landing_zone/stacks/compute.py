@@ -9,6 +9,7 @@ from ..config import AccountKind
 from ..constructs.acknowledge import acknowledge
 from ..constructs.gxp_bucket import GxpBucket
 from ..constructs.managed_key import ManagedKey
+from ..constructs.ml_pipeline import ModelTrainingPipeline
 from ..constructs.spot_first_batch import CHECKPOINT_PREFIX, Capacity, SpotFirstBatch
 from ..constructs.workload_network import WorkloadNetwork
 from .base import GxpStack
@@ -53,12 +54,31 @@ class ComputeStack(GxpStack):
             omics_endpoints=self.region in OMICS_REGIONS,
         )
 
+        self.access_logs = GxpBucket(
+            self,
+            "AccessLogBucket",
+            bucket_name=names.compute_access_log_bucket(account.id, self.region),
+            # S3 server access logging delivers only to SSE-S3 buckets in the same account and region.
+            encryption_key=None,
+            retention_class="access-log",
+        )
         self.checkpoints = GxpBucket(
             self,
             "CheckpointBucket",
             bucket_name=names.checkpoint_bucket(account.id, self.region),
             encryption_key=self.key.key,
             retention_class="checkpoint",
+            access_log_bucket=self.access_logs.bucket,
+            access_log_prefix="checkpoints/",
+        )
+        self.ml_artifacts = GxpBucket(
+            self,
+            "MlArtifactBucket",
+            bucket_name=names.ml_artifact_bucket(account.id, self.region),
+            encryption_key=self.key.key,
+            retention_class="ml-artifacts",
+            access_log_bucket=self.access_logs.bucket,
+            access_log_prefix="ml-artifacts/",
         )
         # Checkpoints are resumable job state, not records: they expire, old versions first.
         self.checkpoints.bucket.add_lifecycle_rule(
@@ -68,7 +88,7 @@ class ComputeStack(GxpStack):
             noncurrent_version_expiration=Duration.days(1),
             abort_incomplete_multipart_upload_after=Duration.days(1),
         )
-        self._record_checkpoint_deviations(settings.checkpoint_expiry_days)
+        self._record_bucket_deviations(settings.checkpoint_expiry_days)
         self.job_logs = logs.LogGroup(
             self,
             "JobLogGroup",
@@ -105,26 +125,55 @@ class ComputeStack(GxpStack):
             job_log_group=self.job_logs,
             image_repository=self.repository,
         )
+        self.ml = ModelTrainingPipeline(
+            self,
+            "ModelTraining",
+            name=names.model_package_group,
+            vpc=self.network.vpc,
+            subnets=self.network.subnets,
+            key=self.key.key,
+            artifact_bucket=self.ml_artifacts.bucket,
+            checkpoint_bucket=self.checkpoints.bucket,
+            image_repository=self.repository,
+            instance_type=settings.training_instance_type,
+            max_run_seconds=settings.training_max_hours * 3600,
+            # Spot training may wait for capacity as long again as it may run.
+            max_wait_seconds=settings.training_max_hours * 2 * 3600,
+        )
+        # The key policy grants use to nobody by default (ManagedKey): name the workload roles.
+        self.key.allow(
+            "WorkloadRolesUseKey",
+            iam.CompositePrincipal(
+                *[iam.ArnPrincipal(r.role_arn) for r in (self.batch.job_role, self.batch.execution_role, self.ml.role)]
+            ),
+            ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "kms:CreateGrant"],
+        )
 
     @property
     def availability_zones(self) -> list[str]:
         return [f"{self.region}{suffix}" for suffix in ZONE_SUFFIXES.get(self.region, ("a", "b", "c"))]
 
-    def _record_checkpoint_deviations(self, expiry_days: int) -> None:
-        bucket = self.checkpoints.bucket
+    def _record_bucket_deviations(self, expiry_days: int) -> None:
         acknowledge(
-            bucket,
-            ["GXP-S3-07", "AwsSolutions-S1", "HIPAA.Security-S3BucketLoggingEnabled", "NIST.800.53.R5-S3BucketLoggingEnabled"],
-            f"Holds only resumable intermediate state of Batch jobs, deleted after {expiry_days} days; it is never a "
-            "GxP record or the source of a reported result. Job inputs and results live in the records buckets, "
-            "whose reads and writes the organization trail logs",
+            self.access_logs.bucket,
+            ["GXP-S3-08", "HIPAA.Security-S3DefaultEncryptionKMS", "NIST.800.53.R5-S3DefaultEncryptionKMS"],
+            "S3 server access log delivery supports only SSE-S3 on the destination bucket; the bucket holds request "
+            "metadata, not record content",
         )
         acknowledge(
-            bucket,
+            self.checkpoints.bucket,
             ["HIPAA.Security-S3BucketReplicationEnabled", "NIST.800.53.R5-S3BucketReplicationEnabled"],
-            "A lost checkpoint costs only a re-run of the job from its inputs; replicating expiring scratch state "
-            "to a second region would double its cost and protect nothing that cannot be recomputed",
+            f"Holds resumable job state only, deleted after {expiry_days} days: a lost checkpoint costs a re-run of "
+            "the job from its inputs; replicating it to a second region would protect nothing that cannot be recomputed",
         )
+        for bucket in (self.access_logs.bucket, self.ml_artifacts.bucket):
+            acknowledge(
+                bucket,
+                ["HIPAA.Security-S3BucketReplicationEnabled", "NIST.800.53.R5-S3BucketReplicationEnabled"],
+                "No second region is configured for workload accounts yet; durability rests on S3 within the region "
+                "and protection on versioning and the deny-delete policy. Cross-region replication is planned with the "
+                "records stacks as the Annex 11 7.2 back-up control",
+            )
 
     def _allow_key_users(self) -> None:
         account, region = self.account, self.region

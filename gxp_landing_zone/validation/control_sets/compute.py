@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..controls import Control
-from ..rules import batch, ec2
+from ..rules import batch, ec2, sagemaker
 
 COMPUTE_CONTROLS: tuple[Control, ...] = (
     Control(
@@ -54,5 +54,31 @@ COMPUTE_CONTROLS: tuple[Control, ...] = (
         "different result.",
         ("11.10(a)",), ("5",), ("3.1.1",),
         ("AWS::Batch::JobDefinition",), batch.spot_retry_strategy,
+    ),
+    Control(
+        "GXP-ML-01",
+        "Regulated model training isolated and encrypted",
+        "Every training step of a SageMaker pipeline runs in the workload VPC with network isolation, and its "
+        "volumes and output are encrypted with the account's customer-managed key.",
+        ("11.10(c)", "11.10(d)"), ("7.1", "12.1"), ("3.1.3",),
+        ("AWS::SageMaker::Pipeline",), sagemaker.training_isolated_and_encrypted,
+        boundary="regulated",
+    ),
+    Control(
+        "GXP-ML-02",
+        "Models registered pending approval, with lineage",
+        "A pipeline registers each model version as PendingManualApproval and records the training data version "
+        "and training image digest on it, so promotion is a separate, attributable decision.",
+        ("11.10(f)", "11.10(g)", "11.10(e)"), ("4.2", "10"), ("3.1.1",),
+        ("AWS::SageMaker::Pipeline",), sagemaker.models_await_approval,
+        boundary="regulated",
+    ),
+    Control(
+        "GXP-ML-03",
+        "Spot training checkpointed",
+        "Managed Spot training steps write checkpoints to S3 and may wait at least as long as they may run, so a "
+        "reclaimed job resumes rather than restarts.",
+        ("11.10(a)",), ("5",), (),
+        ("AWS::SageMaker::Pipeline",), sagemaker.spot_training_checkpointed,
     ),
 )
