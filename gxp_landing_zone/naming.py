@@ -85,3 +85,10 @@ class Names:
     @property
     def model_package_group(self) -> str:
         return "gxp-discovery-models"
+
+    @property
+    def genomics_workspace(self) -> str:
+        return "gxp-genomics"
+
+    def event_forwarder_role_arn(self, account_id: str) -> str:
+        return f"arn:aws:iam::{account_id}:role/{self.event_forwarder_role_name}"

@@ -166,3 +166,28 @@ def test_execution_role_has_no_bare_wildcard_on_arn_resources(templates, referen
     for statement in policies[0]["Properties"]["PolicyDocument"]["Statement"]:
         if statement["Resource"] == "*":
             assert all(a.startswith(("ec2:", "ecr:GetAuthorizationToken")) for a in statement["Action"]), statement
+
+
+def test_genomics_stores_run_group_and_status_events(templates, reference_config):
+    settings = reference_config.compute_settings(reference_config.account("regulated-eu"))
+    template = _compute(templates, reference_config, "regulated-eu")
+    for cfn_type in ("AWS::Omics::SequenceStore", "AWS::Omics::ReferenceStore"):
+        (store,) = _of(template, cfn_type).values()
+        assert store["Properties"]["SseConfig"]["Type"] == "KMS"
+    (group,) = _of(template, "AWS::Omics::RunGroup").values()
+    assert group["Properties"]["MaxCpus"] == settings.omics_max_cpus
+    assert group["Properties"]["MaxRuns"] == settings.omics_max_runs
+    assert group["Properties"]["MaxDuration"] == settings.omics_max_duration_minutes
+    (workflow,) = _of(template, "AWS::Omics::Workflow").values()
+    assert workflow["Properties"]["Engine"] == "WDL"
+    rules = [r["Properties"] for r in _of(template, "AWS::Events::Rule").values()]
+    forward = next(r for r in rules if r["EventPattern"]["source"] == ["aws.omics"])
+    assert forward["Targets"][0]["Arn"].endswith(":event-bus/gxp-compliance-events")
+
+
+def test_no_genomics_where_healthomics_does_not_run(templates, reference_config):
+    from gxp_landing_zone.stacks.compute import OMICS_REGIONS
+
+    assert "ap-northeast-1" not in OMICS_REGIONS
+    template = _compute(templates, reference_config, "regulated-jp")
+    assert not [r for r in template["Resources"].values() if r["Type"].startswith("AWS::Omics::")]

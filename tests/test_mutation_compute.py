@@ -92,6 +92,15 @@ MUTATIONS: dict[str, Mutation] = {
         compute, "models registered as already approved", _edit_pipeline("RegisterModel", lambda a: a.__setitem__("ModelApprovalStatus", "Approved"))
     ),
     "GXP-ML-03": Mutation(compute, "Spot training without checkpoints", _edit_pipeline("Training", lambda a: a.pop("CheckpointConfig"))),
+    "GXP-OMICS-01": Mutation(
+        compute,
+        "sequence store falls back to the AWS-owned key",
+        lambda s: setattr(s.genomics.sequence_store, "sse_config", {"type": "KMS"}),
+        role="regulated-us",
+    ),
+    "GXP-OMICS-02": Mutation(
+        compute, "run group without a duration limit", lambda s: setattr(s.genomics.run_group, "max_duration", None), role="regulated-us"
+    ),
 }
 
 

@@ -97,6 +97,10 @@ class ComputeOverride(Strict):
     vpc_cidr: str | None = None
     training_instance_type: TrainingInstance | None = None
     training_max_hours: TrainingHours | None = None
+    omics_max_cpus: Annotated[int, Field(gt=0, le=100_000)] | None = None
+    omics_max_gpus: Annotated[int, Field(gt=0, le=10_000)] | None = None
+    omics_max_runs: Annotated[int, Field(gt=0, le=1_000)] | None = None
+    omics_max_duration_minutes: Annotated[int, Field(gt=0, le=100_000)] | None = None
 
     _families = field_validator("cpu_instance_families")(lambda v: v if v is None else _check_families(v))
     _gpus = field_validator("gpu_instance_types")(lambda v: v if v is None else _check_gpu_types(v))
@@ -118,6 +122,11 @@ class ComputeSettings(Strict):
     vpc_cidr: str = "10.64.0.0/16"
     training_instance_type: TrainingInstance = "ml.g5.2xlarge"
     training_max_hours: TrainingHours = 24
+    # HealthOmics run group: what all runs together may hold at once, and how long one may last.
+    omics_max_cpus: Annotated[int, Field(gt=0, le=100_000)] = 256
+    omics_max_gpus: Annotated[int, Field(gt=0, le=10_000)] = 8
+    omics_max_runs: Annotated[int, Field(gt=0, le=1_000)] = 20
+    omics_max_duration_minutes: Annotated[int, Field(gt=0, le=100_000)] = 1440
 
     _families = field_validator("cpu_instance_families")(lambda v: _check_families(v))
     _gpus = field_validator("gpu_instance_types")(lambda v: _check_gpu_types(v))

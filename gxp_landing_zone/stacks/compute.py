@@ -8,6 +8,7 @@ from aws_cdk import aws_logs as logs
 from ..config import AccountKind
 from ..constructs.acknowledge import acknowledge
 from ..constructs.gxp_bucket import GxpBucket
+from ..constructs.genomics import GenomicsWorkspace, RunLimits
 from ..constructs.managed_key import ManagedKey
 from ..constructs.ml_pipeline import ModelTrainingPipeline
 from ..constructs.spot_first_batch import CHECKPOINT_PREFIX, Capacity, SpotFirstBatch
@@ -140,14 +141,37 @@ class ComputeStack(GxpStack):
             # Spot training may wait for capacity as long again as it may run.
             max_wait_seconds=settings.training_max_hours * 2 * 3600,
         )
+        self.genomics = None
+        if self.region in OMICS_REGIONS:
+            self.genomics = GenomicsWorkspace(
+                self,
+                "Genomics",
+                name=names.genomics_workspace,
+                key=self.key.key,
+                output_bucket=self.ml_artifacts.bucket,
+                access_log_bucket=self.access_logs.bucket,
+                image_repository=self.repository,
+                limits=RunLimits(
+                    max_cpus=settings.omics_max_cpus,
+                    max_gpus=settings.omics_max_gpus,
+                    max_runs=settings.omics_max_runs,
+                    max_duration_minutes=settings.omics_max_duration_minutes,
+                ),
+                audit_bus_arn=names.audit_bus_arn(),
+                forwarder_role_arn=names.event_forwarder_role_arn(account.id),
+            )
         # The key policy grants use to nobody by default (ManagedKey): name the workload roles.
         self.key.allow(
             "WorkloadRolesUseKey",
             iam.CompositePrincipal(
-                *[iam.ArnPrincipal(r.role_arn) for r in (self.batch.job_role, self.batch.execution_role, self.ml.role)]
+                *[iam.ArnPrincipal(r.role_arn) for r in self._key_users()]
             ),
             ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "kms:CreateGrant"],
         )
+
+    def _key_users(self) -> list[iam.IRole]:
+        users = [self.batch.job_role, self.batch.execution_role, self.ml.role]
+        return users + ([self.genomics.run_role] if self.genomics else [])
 
     @property
     def availability_zones(self) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..controls import Control
-from ..rules import batch, ec2, sagemaker
+from ..rules import batch, ec2, omics, sagemaker
 
 COMPUTE_CONTROLS: tuple[Control, ...] = (
     Control(
@@ -80,5 +80,19 @@ COMPUTE_CONTROLS: tuple[Control, ...] = (
         "reclaimed job resumes rather than restarts.",
         ("11.10(a)",), ("5",), (),
         ("AWS::SageMaker::Pipeline",), sagemaker.spot_training_checkpointed,
+    ),
+    Control(
+        "GXP-OMICS-01",
+        "Genomic stores encrypted with a customer-managed key",
+        "HealthOmics sequence and reference stores are encrypted with the account's customer-managed KMS key.",
+        ("11.10(c)", "11.10(d)", "11.30"), ("7.1", "12.1"), ("3.1.3",),
+        ("AWS::Omics::SequenceStore", "AWS::Omics::ReferenceStore"), omics.store_encrypted_with_cmk,
+    ),
+    Control(
+        "GXP-OMICS-02",
+        "Genomics runs bounded",
+        "Every HealthOmics run group caps vCPUs, concurrent runs and run duration from the config.",
+        ("11.10(a)",), ("5",), (),
+        ("AWS::Omics::RunGroup",), omics.run_group_limited,
     ),
 )
