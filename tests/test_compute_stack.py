@@ -191,3 +191,20 @@ def test_no_genomics_where_healthomics_does_not_run(templates, reference_config)
     assert "ap-northeast-1" not in OMICS_REGIONS
     template = _compute(templates, reference_config, "regulated-jp")
     assert not [r for r in template["Resources"].values() if r["Type"].startswith("AWS::Omics::")]
+
+
+def test_report_states_spot_share_cost_and_boundary(synthesized, reference_config):
+    import json
+
+    report = json.loads((synthesized.outdir / "compliance" / "compute.json").read_text())
+    by_account = {c["account"]: c for c in report["capacity"]}
+    assert by_account["regulated-us"]["designed_spot_share_percent"] == 79.7  # 204 of 256 vCPUs
+    cost = by_account["research"]["monthly_cost_usd"]
+    assert cost["low"] < cost["designed"] < cost["high"]
+    assert report["prices"]["as_of"] == str(reference_config.compute.prices.as_of)
+    inside = {b["stack"]: b["inside_validation_boundary"] for b in report["boundary"]}
+    assert inside["Compute-regulated-eu-eu-central-1"] is True
+    assert inside["Compute-research-us-east-1"] is False
+    assert "GXP-NET-02" in report["regulated_only_controls"]
+    markdown = (synthesized.outdir / "compliance" / "compute.md").read_text()
+    assert "designed Spot share" in markdown and "Validation boundary" in markdown
