@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cdk_nag import NagRuleCompliance as C
 
-from ._read import as_list, prop, refers_to, siblings
+from ._read import as_list, prop, refers_to, siblings, siblings_by_type
 from .context import RuleContext
 
 ANYWHERE = {"0.0.0.0/0", "::/0"}
@@ -29,18 +29,27 @@ def flow_logs_enabled(node, ctx: RuleContext):
 
 def no_internet_path(node, ctx: RuleContext):
     """No internet gateway, egress-only gateway or NAT gateway, and no default route out of the VPC."""
-    for attachment in siblings(node, "AWS::EC2::VPCGatewayAttachment"):
+    found = siblings_by_type(
+        node,
+        "AWS::EC2::VPCGatewayAttachment",
+        "AWS::EC2::EgressOnlyInternetGateway",
+        "AWS::EC2::Subnet",
+        "AWS::EC2::NatGateway",
+        "AWS::EC2::RouteTable",
+        "AWS::EC2::Route",
+    )
+    for attachment in found["AWS::EC2::VPCGatewayAttachment"]:
         if refers_to(prop(attachment, "vpc_id"), node) and prop(attachment, "internet_gateway_id"):
             return C.NON_COMPLIANT
-    for gateway in siblings(node, "AWS::EC2::EgressOnlyInternetGateway"):
+    for gateway in found["AWS::EC2::EgressOnlyInternetGateway"]:
         if refers_to(prop(gateway, "vpc_id"), node):
             return C.NON_COMPLIANT
-    subnets = [s for s in siblings(node, "AWS::EC2::Subnet") if refers_to(prop(s, "vpc_id"), node)]
-    for nat in siblings(node, "AWS::EC2::NatGateway"):
+    subnets = [s for s in found["AWS::EC2::Subnet"] if refers_to(prop(s, "vpc_id"), node)]
+    for nat in found["AWS::EC2::NatGateway"]:
         if _refers_any(prop(nat, "subnet_id"), subnets) is not None:
             return C.NON_COMPLIANT
-    tables = [t for t in siblings(node, "AWS::EC2::RouteTable") if refers_to(prop(t, "vpc_id"), node)]
-    for route in siblings(node, "AWS::EC2::Route"):
+    tables = [t for t in found["AWS::EC2::RouteTable"] if refers_to(prop(t, "vpc_id"), node)]
+    for route in found["AWS::EC2::Route"]:
         if _refers_any(prop(route, "route_table_id"), tables) is None:
             continue
         destination = {prop(route, "destination_cidr_block"), prop(route, "destination_ipv6_cidr_block")}
