@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import math
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -67,8 +68,6 @@ def _check_families(value: list[str]) -> list[str]:
 
 
 def _check_gpu_types(value: list[str]) -> list[str]:
-    import re
-
     pattern = re.compile(rf"^({'|'.join(GPU_FAMILIES)})\.{INSTANCE_SIZE}$")
     bad = [t for t in value if not pattern.match(t)]
     if bad:

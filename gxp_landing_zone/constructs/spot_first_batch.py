@@ -68,7 +68,6 @@ class SpotFirstBatch(Construct):
         image_tag: str = "release",
     ) -> None:
         super().__init__(scope, id)
-        stack = Stack.of(self)
         subnet_ids = vpc.select_subnets(subnet_group_name=subnets.subnet_group_name).subnet_ids
 
         self.security_group = ec2.SecurityGroup(

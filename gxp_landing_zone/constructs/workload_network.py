@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import RemovalPolicy
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -149,7 +149,3 @@ class WorkloadNetwork(Construct):
             )
             for name, service in services.items()
         }
-
-    @property
-    def region(self) -> str:
-        return Stack.of(self).region
