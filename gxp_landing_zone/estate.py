@@ -11,6 +11,7 @@ from .stacks.access import AccessStack
 from .stacks.audit import AuditStack
 from .stacks.baseline import BaselineStack
 from .stacks.compliance import ComplianceStack
+from .stacks.compute import ComputeStack
 from .stacks.log_archive import LogArchiveStack
 from .stacks.organization import OrganizationStack
 from .stacks.records import RecordsStack
@@ -72,6 +73,7 @@ def build_estate(app: App, config: EstateConfig) -> Estate:
             next(b for b in estate.baselines if b.gxp_account.role == config.audit.role and b.region == region)
         )
         estate.workloads.append(compliance)
+    _add_compute(app, config, estate)
     return estate
 
 
@@ -85,6 +87,18 @@ def _order_replication(config: EstateConfig, records: list[RecordsStack]) -> Non
             for source in records:
                 if source is not destination:
                     source.add_stack_dependency(destination)
+
+
+def _add_compute(app: App, config: EstateConfig, estate: Estate) -> None:
+    baselines = {(s.gxp_account.role, s.region): s for s in estate.baselines}
+    for account in config.workload_accounts:
+        if not config.compute_settings(account).enabled:
+            continue
+        for region in config.workload_regions(account):
+            compute = ComputeStack(app, config=config, account=account, region=region)
+            # Recording and drift detection are in place before the workloads arrive.
+            compute.add_stack_dependency(baselines[(account.role, region)])
+            estate.workloads.append(compute)
 
 
 # Feature flags pinned in code so the CLI and the tests synthesize identical templates.

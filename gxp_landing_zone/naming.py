@@ -109,3 +109,32 @@ class Names:
 
     def trail_arn(self) -> str:
         return f"arn:aws:cloudtrail:{self._c.home_region}:{self._c.management.id}:trail/{self.trail_name}"
+
+    # workload accounts (regulated and research), per region
+    def checkpoint_bucket(self, account_id: str, region: str) -> str:
+        return f"{self._prefix}-checkpoints-{account_id}-{region}"
+
+    @property
+    def compute_key_alias(self) -> str:
+        return "alias/gxp/compute"
+
+    @property
+    def batch_image_repository(self) -> str:
+        return "gxp-discovery/worker"
+
+    def ml_artifact_bucket(self, account_id: str, region: str) -> str:
+        return f"{self._prefix}-ml-artifacts-{account_id}-{region}"
+
+    def compute_access_log_bucket(self, account_id: str, region: str) -> str:
+        return f"{self._prefix}-compute-access-logs-{account_id}-{region}"
+
+    @property
+    def model_package_group(self) -> str:
+        return "gxp-discovery-models"
+
+    @property
+    def genomics_workspace(self) -> str:
+        return "gxp-genomics"
+
+    def event_forwarder_role_arn(self, account_id: str) -> str:
+        return f"arn:aws:iam::{account_id}:role/{self.event_forwarder_role_name}"

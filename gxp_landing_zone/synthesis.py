@@ -106,4 +106,10 @@ def write_compliance_report(result: SynthesisResult, config: EstateConfig, outdi
         generated_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         records=records_section(config),
     )
-    return write_report(Path(outdir) / REPORT_DIR, trace)
+    written = write_report(Path(outdir) / REPORT_DIR, trace)
+    if result.assembly is not None:
+        from .validation.compute_report import build_compute_report, write_compute_report
+
+        stacks = [(s.stack_name, s.environment.account, s.template) for s in result.assembly.stacks]
+        written += write_compute_report(Path(outdir) / REPORT_DIR, build_compute_report(config, stacks))
+    return written

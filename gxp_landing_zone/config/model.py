@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .records import ReplicationTarget, check_data_classes
+from .compute import Compute, ComputeSettings
 from .regions import REGION_JURISDICTION, REGULATED_JURISDICTIONS, regions_in
 
 DAYS_PER_YEAR = 365
@@ -184,6 +185,7 @@ class EstateConfig(Strict):
     access: Access
     audit_log: AuditLog
     data_classes: list[DataClass] = Field(min_length=1)
+    compute: Compute = Field(default_factory=Compute, description="Batch, SageMaker and HealthOmics per workload account")
 
     @field_validator("home_region")
     @classmethod
@@ -241,7 +243,32 @@ class EstateConfig(Strict):
                 if role != "*" and role not in roles:
                     raise ValueError(f"access.assignments: account role '{role}' is not in accounts")
         check_data_classes(self)
+        self._check_compute()
         return self
+
+    def _check_compute(self) -> None:
+        workload_roles = [a.role for a in self.workload_accounts]
+        for role in self.compute.accounts:
+            if role not in workload_roles:
+                raise ValueError(
+                    f"compute.accounts: '{role}' is not a regulated or research account in accounts "
+                    f"(workload accounts: {', '.join(workload_roles) or 'none'})"
+                )
+        for account in self.workload_accounts:
+            settings = self.compute.settings_for(account.role)
+            where = f"compute.accounts.{account.role}" if account.role in self.compute.accounts else "compute.defaults"
+            if settings.nat_allowed and account.kind is AccountKind.REGULATED:
+                raise ValueError(
+                    f"{where}: nat_allowed is true for regulated account {account.role}; a regulated VPC has no "
+                    "internet path (11.10(d), Annex 11 12.1) - reach AWS services through the VPC endpoints, "
+                    "or set nat_allowed only under compute.accounts.<research account>"
+                )
+            if settings.flow_log_retention_days < self.audit_log.cloudwatch_retention_days:
+                raise ValueError(
+                    f"{where}: flow_log_retention_days {settings.flow_log_retention_days} is shorter than "
+                    f"audit_log.cloudwatch_retention_days {self.audit_log.cloudwatch_retention_days}; "
+                    "flow logs are audit evidence and are kept at least as long"
+                )
 
     # -- derived views used by the stacks -------------------------------------------------
 
@@ -276,3 +303,11 @@ class EstateConfig(Strict):
     @property
     def research_accounts(self) -> list[Account]:
         return [a for a in self.accounts if a.kind is AccountKind.RESEARCH]
+
+    @property
+    def workload_accounts(self) -> list[Account]:
+        """Accounts that run discovery compute: the regulated ones, then research."""
+        return self.regulated_accounts + self.research_accounts
+
+    def compute_settings(self, account: Account) -> ComputeSettings:
+        return self.compute.settings_for(account.role)

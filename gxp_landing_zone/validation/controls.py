@@ -38,9 +38,10 @@ class Control:
 def _all_controls() -> tuple[Control, ...]:
     # Imported here because each set imports Control from this module.
     from .control_sets.audit import AUDIT_CONTROLS
+    from .control_sets.compute import COMPUTE_CONTROLS
     from .control_sets.records import RECORDS_CONTROLS
 
-    return AUDIT_CONTROLS + RECORDS_CONTROLS
+    return AUDIT_CONTROLS + RECORDS_CONTROLS + COMPUTE_CONTROLS
 
 
 CONTROLS: tuple[Control, ...] = _all_controls()
