@@ -25,6 +25,8 @@ import hashlib
 import json
 import logging
 import os
+import random
+import time
 import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
@@ -59,7 +61,9 @@ from .core import (
 log = logging.getLogger(__name__)
 
 EVENT_SOURCE = "gxp.esignature"
-MAX_LEDGER_ATTEMPTS = 5
+# Each lost conditional write means another signer took the sequence number; with n signers
+# racing, the last one needs n attempts, so the bound sits well above realistic concurrency.
+MAX_LEDGER_ATTEMPTS = 10
 MAX_REASON_LENGTH = 1000
 MAX_REQUEST_ID_LENGTH = 128
 _CHUNK = 1024 * 1024
@@ -257,7 +261,10 @@ class SignatureService:
     def _apply(self, signer: Signer, req: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
         rid = record_id(req["bucket"], req["key"])
         record_sha256 = None
-        for _ in range(MAX_LEDGER_ATTEMPTS):
+        for attempt in range(MAX_LEDGER_ATTEMPTS):
+            if attempt:
+                # Jitter keeps racing signers from colliding again in lock-step.
+                time.sleep(random.uniform(0, 0.02 * attempt))
             entries = self._load_entries(rid)
             existing = next((e for e in entries if e.get("request_id") == req["request_id"]), None)
             if existing is not None:
