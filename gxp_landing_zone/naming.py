@@ -5,6 +5,25 @@ from __future__ import annotations
 
 from .config import EstateConfig
 
+COMPASS = {"north": "n", "south": "s", "east": "e", "west": "w", "central": "c",
+           "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw"}
+
+
+def region_code(region: str) -> str:
+    """us-east-1 -> use1, ap-northeast-1 -> apne1: keeps record bucket names under S3's 63 characters."""
+    area, direction, number = region.split("-")
+    return f"{area}{COMPASS.get(direction, direction)}{number}"
+
+
+def records_bucket_prefix(naming_prefix: str) -> str:
+    return f"{naming_prefix}-records-"
+
+
+def records_bucket_name(naming_prefix: str, data_class: str, account_id: str, region: str) -> str:
+    """Always starts with the records prefix: the organization trail's data-event selector and the
+    permission sets match on it (11.10(e), 11.10(d))."""
+    return f"{records_bucket_prefix(naming_prefix)}{data_class}-{account_id}-{region_code(region)}"
+
 
 class Names:
     def __init__(self, config: EstateConfig):
@@ -35,7 +54,34 @@ class Names:
 
     def records_bucket_prefix(self) -> str:
         """Every regulated record bucket starts with this; the trail logs data events on it."""
-        return f"{self._prefix}-records-"
+        return records_bucket_prefix(self._prefix)
+
+    # regulated accounts, every workload region
+    def records_bucket(self, data_class: str, account_id: str, region: str) -> str:
+        return records_bucket_name(self._prefix, data_class, account_id, region)
+
+    def records_access_log_bucket(self, account_id: str, region: str) -> str:
+        return f"{self._prefix}-access-logs-{account_id}-{region}"
+
+    @staticmethod
+    def records_key_alias(data_class: str) -> str:
+        return f"alias/gxp/records/{data_class}"
+
+    def records_key_alias_arn(self, data_class: str, account_id: str, region: str) -> str:
+        # By alias, so a replication source can name the destination key before it exists.
+        return f"arn:aws:kms:{region}:{account_id}:{self.records_key_alias(data_class)}"
+
+    @staticmethod
+    def records_operator_role_pattern(account_id: str) -> str:
+        """The IAM role Identity Center creates for the regulated-data-operator permission set."""
+        return f"arn:aws:iam::{account_id}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_GxpRegulatedDataOperator_*"
+
+    @staticmethod
+    def records_replication_role_name(data_class: str, region: str) -> str:
+        return f"gxp-replicate-{data_class}-{region_code(region)}"
+
+    def records_replication_role_arn(self, data_class: str, account_id: str, region: str) -> str:
+        return f"arn:aws:iam::{account_id}:role/{self.records_replication_role_name(data_class, region)}"
 
     # audit account, home region
     @property

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .regions import REGION_JURISDICTION, REGULATED_JURISDICTIONS, regions_in
+from .signatures import Signatures, check_signatures
 
 DAYS_PER_YEAR = 365
 MAX_RETENTION_YEARS = 100  # S3 Object Lock's own ceiling for default retention
@@ -173,6 +174,12 @@ class EstateConfig(Strict):
     access: Access
     audit_log: AuditLog
     data_classes: list[DataClass] = Field(min_length=1)
+    signatures: Signatures = Field(default_factory=Signatures)
+
+    @model_validator(mode="after")
+    def _signature_record_classes(self):
+        check_signatures(self)
+        return self
 
     @field_validator("home_region")
     @classmethod
