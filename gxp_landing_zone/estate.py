@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 
 from aws_cdk import App, Stack
 
-from .config import EstateConfig
+from .config import AccountKind, EstateConfig
 from .stacks.access import AccessStack
 from .stacks.audit import AuditStack
 from .stacks.baseline import BaselineStack
 from .stacks.log_archive import LogArchiveStack
 from .stacks.organization import OrganizationStack
+from .stacks.signatures import SignatureServiceStack
 
 
 @dataclass
@@ -53,6 +54,11 @@ def build_estate(app: App, config: EstateConfig) -> Estate:
                 # Regional stacks use the IAM roles the home-region stack creates.
                 baseline.add_stack_dependency(home_baseline)
             estate.baselines.append(baseline)
+        for region in config.workload_regions(account) if account.kind is AccountKind.REGULATED else []:
+            signatures = SignatureServiceStack(app, account=account, region=region, **common)
+            # The forwarding rule uses the event-forwarder role of the account's home baseline.
+            signatures.add_stack_dependency(home_baseline)
+            estate.workloads.append(signatures)
     return estate
 
 

@@ -109,3 +109,23 @@ class Names:
 
     def trail_arn(self) -> str:
         return f"arn:aws:cloudtrail:{self._c.home_region}:{self._c.management.id}:trail/{self.trail_name}"
+
+    # electronic-signature service: every regulated account, every workload region
+    def signature_manifest_bucket(self, account_id: str, region: str) -> str:
+        return f"{self._prefix}-esig-manifests-{account_id}-{region_code(region)}"
+
+    def signature_access_log_bucket(self, account_id: str, region: str) -> str:
+        return f"{self._prefix}-esig-access-logs-{account_id}-{region_code(region)}"
+
+    @staticmethod
+    def signature_key_alias() -> str:
+        return "alias/gxp/esignatures"
+
+    @staticmethod
+    def signature_role_name(purpose: str, region: str) -> str:
+        """Named, so a records key policy can let the signing and verifying roles read records."""
+        return f"gxp-esig-{purpose}-{region_code(region)}"
+
+    @staticmethod
+    def signature_event_source() -> str:
+        return "gxp.esignature"

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from ...config import EstateConfig
 from ...config.regions import REGION_JURISDICTION
+from ...constructs.tags import MANIFEST_RETENTION_CLASS
 from ...naming import Names
 
 
@@ -31,13 +32,20 @@ class RuleContext:
     def from_config(cls, config: EstateConfig) -> "RuleContext":
         names = Names(config)
         classes = {c.name: c.days for c in config.data_classes}
+        longest = max(classes.values())
+        # Signature manifests are kept as long as the longest-kept records they may sign (11.70).
+        manifests = {
+            names.signature_manifest_bucket(a.id, r): longest
+            for a in config.regulated_accounts
+            for r in config.workload_regions(a)
+        }
         return cls(
             home_region=config.home_region,
             allowed_regions=frozenset(config.allowed_regions),
             jurisdiction_by_account={a.id: a.jurisdiction for a in config.regulated_accounts},
             research_accounts=frozenset(a.id for a in config.research_accounts),
-            lock_days_by_bucket={names.trail_bucket: config.audit_log.days},
-            lock_days_by_class={"audit-log": config.audit_log.days, **classes},
+            lock_days_by_bucket={names.trail_bucket: config.audit_log.days, **manifests},
+            lock_days_by_class={"audit-log": config.audit_log.days, MANIFEST_RETENTION_CLASS: longest, **classes},
             records_bucket_prefix=names.records_bucket_prefix(),
             config_bucket=names.config_bucket,
             audit_bus_arn=names.audit_bus_arn(),
