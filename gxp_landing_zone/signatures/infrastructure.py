@@ -35,6 +35,19 @@ from ..constructs.tags import MANIFEST_RETENTION_CLASS
 MAX_ENVIRONMENT_BYTES = 4096
 # Requests are small JSON documents; anything larger is refused before a handler runs.
 MAX_KEY_LENGTH = 1024
+ACCESS_LOG_FIELDS = {
+    "requestId": "$context.requestId",
+    "requestTime": "$context.requestTime",
+    "ip": "$context.identity.sourceIp",
+    "sub": "$context.authorizer.claims.sub",
+    "username": "$context.authorizer.claims['cognito:username']",
+    "httpMethod": "$context.httpMethod",
+    "resourcePath": "$context.resourcePath",
+    "status": "$context.status",
+    "error": "$context.error.message",
+    "protocol": "$context.protocol",
+    "responseLength": "$context.responseLength",
+}
 
 
 @dataclass(frozen=True)
@@ -381,17 +394,8 @@ class SignatureService(Construct):
             deploy_options=apigw.StageOptions(
                 stage_name="v1",
                 access_log_destination=apigw.LogGroupLogDestination(self.access_log_group),
-                access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
-                    caller=True,
-                    http_method=True,
-                    ip=True,
-                    protocol=True,
-                    request_time=True,
-                    resource_path=True,
-                    response_length=True,
-                    status=True,
-                    user=True,
-                ),
+                # Annex 11 12.4: each request is logged with the signer's identity, not only the address.
+                access_log_format=apigw.AccessLogFormat.custom(json.dumps(ACCESS_LOG_FIELDS, separators=(",", ":"))),
                 tracing_enabled=True,
                 logging_level=apigw.MethodLoggingLevel.ERROR,
                 data_trace_enabled=False,

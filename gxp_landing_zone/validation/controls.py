@@ -38,8 +38,9 @@ class Control:
 def _all_controls() -> tuple[Control, ...]:
     # Imported here because each set imports Control from this module.
     from .control_sets.audit import AUDIT_CONTROLS
+    from .control_sets.signatures import SIGNATURES_CONTROLS
 
-    return AUDIT_CONTROLS
+    return AUDIT_CONTROLS + SIGNATURES_CONTROLS
 
 
 CONTROLS: tuple[Control, ...] = _all_controls()

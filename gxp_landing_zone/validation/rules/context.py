@@ -26,6 +26,7 @@ class RuleContext:
     root_id: str
     min_log_retention_days: int
     max_session_hours: int = 12
+    signature_event_source: str = "gxp.esignature"
     region_jurisdiction: dict[str, str] = field(default_factory=lambda: dict(REGION_JURISDICTION))
 
     @classmethod
@@ -51,4 +52,5 @@ class RuleContext:
             audit_bus_arn=names.audit_bus_arn(),
             root_id=config.organization.root_id,
             min_log_retention_days=config.audit_log.cloudwatch_retention_days,
+            signature_event_source=names.signature_event_source(),
         )
