@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from aws_cdk import Stack
 from cdk_nag import NagRuleCompliance as C
 
 from ...constructs.tags import MANIFEST_RETENTION_CLASS, RETENTION_CLASS_TAG
@@ -9,7 +10,10 @@ from .s3 import object_lock_compliance_mode, object_lock_retention_meets_class
 
 
 def _environment(node) -> dict:
-    return (prop(node, "environment") or {}).get("variables") or {}
+    # Function renders its environment lazily; through jsii the typed property arrives as an
+    # empty struct, so read the properties the resource will render.
+    properties = Stack.of(node).resolve(node._cfn_properties) or {}
+    return (properties.get("environment") or {}).get("variables") or {}
 
 
 def tracing_active(node, ctx: RuleContext):
