@@ -27,6 +27,7 @@ def expected_stack_names(config) -> list[str]:
         stack_id("Access", config.management, home),
     ]
     names += [stack_id("Baseline", a, r) for a in config.accounts for r in config.allowed_regions]
+    names += [stack_id("Signatures", a, r) for a in config.regulated_accounts for r in config.workload_regions(a)]
     return names
 
 
