@@ -6,6 +6,8 @@ in a fresh app, check the control passes, weaken it, and check the GXP pack repo
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from mutation_support import Mutation, build, prop, violations
 
@@ -49,6 +51,24 @@ def _open_sign_method(stack):
     method.authorizer_id = None
 
 
+def _sign_policy(stack) -> dict:
+    from aws_cdk import Stack
+
+    function = sign_function(stack)
+    return json.loads(Stack.of(function).resolve(function._cfn_properties)["environment"]["variables"]["SIGNING_POLICY"])
+
+
+def _set_sign_variable(stack, name: str, value: str):
+    # Through the L2, as a code change would: the L1 environment is rendered from it.
+    stack.service.functions["sign"].add_environment(name, value)
+
+
+def _drop_sequence(stack):
+    policy = _sign_policy(stack)
+    policy["sequences"].pop("batch-record")
+    _set_sign_variable(stack, "SIGNING_POLICY", json.dumps(policy))
+
+
 S = signature_stack
 MUTATIONS: dict[str, Mutation] = {
     "GXP-ESIG-01": Mutation(S, "MFA made optional", lambda s: setattr(pool(s), "mfa_configuration", "OPTIONAL")),
@@ -71,6 +91,10 @@ MUTATIONS: dict[str, Mutation] = {
         ),
     ),
     "GXP-ESIG-08": Mutation(S, "forwarding rule disabled", lambda s: setattr(s.service.forwarding_rule, "state", "DISABLED")),
+    "GXP-ESIG-09": Mutation(S, "review-before-approval dropped from batch records", _drop_sequence),
+    "GXP-ESIG-10": Mutation(
+        S, "signer enablement checked against no pool of this stack", lambda s: _set_sign_variable(s, "USER_POOL_ID", "")
+    ),
     "GXP-DDB-01": Mutation(
         S, "ledger point-in-time recovery off", lambda s: setattr(table(s), "point_in_time_recovery_specification", {"pointInTimeRecoveryEnabled": False})
     ),
@@ -111,3 +135,10 @@ def test_forwarding_only_refusals_is_not_enough(reference_config):
     pattern = prop(stack.service.forwarding_rule, "event_pattern")
     stack.service.forwarding_rule.event_pattern = {**pattern, "detail-type": ["Signature Attempt Refused"]}
     assert "GXP-ESIG-08" in violations(stack, reference_config)
+
+
+def test_a_catch_all_record_class_is_refused(reference_config):
+    stack = build(S, reference_config)
+    policy = {**_sign_policy(stack), "default_record_class": "batch-record"}
+    _set_sign_variable(stack, "SIGNING_POLICY", json.dumps(policy))
+    assert "GXP-ESIG-09" in violations(stack, reference_config)

@@ -78,6 +78,22 @@ SIGNATURES_CONTROLS: tuple[Control, ...] = (
         boundary="regulated",
     ),
     Control(
+        "GXP-ESIG-09",
+        "Signing authority and order deployed as configured",
+        "The signing function enforces exactly the groups, meanings and sequences of the validated config, with no catch-all record class.",
+        ("11.10(f)", "11.10(g)"), ("14", "12.1"), ("4",),
+        ("AWS::Lambda::Function",), lambda_functions.signing_policy_as_configured,
+        boundary="regulated",
+    ),
+    Control(
+        "GXP-ESIG-10",
+        "Disabled signers cannot sign",
+        "The signing function checks with the user pool, at every signature, that the signer's account is still enabled.",
+        ("11.300(c)", "11.10(d)"), ("12.1", "12.3"), ("4",),
+        ("AWS::Lambda::Function",), lambda_functions.disabled_signers_refused,
+        boundary="regulated",
+    ),
+    Control(
         "GXP-DDB-01",
         "Tables recoverable and protected from deletion",
         "DynamoDB tables (the signature ledger) have point-in-time recovery and deletion protection on.",

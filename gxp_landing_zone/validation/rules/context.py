@@ -27,6 +27,10 @@ class RuleContext:
     min_log_retention_days: int
     max_session_hours: int = 12
     signature_event_source: str = "gxp.esignature"
+    # Signing authority (record class -> group -> meanings) and order (record class -> meanings)
+    # the config sets; the deployed signing function must carry exactly these (11.10(f), 11.10(g)).
+    signature_grants: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    signature_sequences: dict[str, list[str]] = field(default_factory=dict)
     region_jurisdiction: dict[str, str] = field(default_factory=lambda: dict(REGION_JURISDICTION))
 
     @classmethod
@@ -53,4 +57,11 @@ class RuleContext:
             root_id=config.organization.root_id,
             min_log_retention_days=config.audit_log.cloudwatch_retention_days,
             signature_event_source=names.signature_event_source(),
+            signature_grants={
+                name: {group: sorted(meanings) for group, meanings in rc.signers.items()}
+                for name, rc in config.signatures.record_classes.items()
+            },
+            signature_sequences={
+                name: list(rc.sequence) for name, rc in config.signatures.record_classes.items() if rc.sequence
+            },
         )

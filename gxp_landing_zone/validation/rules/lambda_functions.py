@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import json
+
 from aws_cdk import Stack
 from cdk_nag import NagRuleCompliance as C
 
 from ...constructs.tags import MANIFEST_RETENTION_CLASS, RETENTION_CLASS_TAG
-from ._read import as_list, prop, siblings, tag
+from ._read import as_list, prop, refers_to, siblings, tag
 from .context import RuleContext
 from .s3 import object_lock_compliance_mode, object_lock_retention_meets_class
 
@@ -51,3 +53,34 @@ def signature_events_forwarded(node, ctx: RuleContext):
         ):
             return C.COMPLIANT
     return C.NON_COMPLIANT
+
+
+SIGN_HANDLER = "runtime.handlers.sign_handler"
+
+
+def signing_policy_as_configured(node, ctx: RuleContext):
+    """The deployed grants and sequences are exactly the validated config's, nothing looser."""
+    environment = _environment(node)
+    if "SIGNING_POLICY" not in environment:
+        return C.NOT_APPLICABLE
+    try:
+        policy = json.loads(environment["SIGNING_POLICY"])
+    except (TypeError, ValueError):
+        return C.NON_COMPLIANT
+    grants = {
+        name: {group: sorted(meanings) for group, meanings in groups.items()}
+        for name, groups in (policy.get("grants") or {}).items()
+    }
+    sequences = {name: list(order) for name, order in (policy.get("sequences") or {}).items()}
+    same = grants == ctx.signature_grants and sequences == ctx.signature_sequences
+    return C.COMPLIANT if same and not policy.get("default_record_class") else C.NON_COMPLIANT
+
+
+def disabled_signers_refused(node, ctx: RuleContext):
+    """The signing function asks the user pool whether the signer is still enabled (a token outlives a disablement)."""
+    if prop(node, "handler") != SIGN_HANDLER:
+        return C.NOT_APPLICABLE
+    pool = _environment(node).get("USER_POOL_ID")
+    if not isinstance(pool, dict):
+        return C.NON_COMPLIANT
+    return C.COMPLIANT if any(refers_to(pool, p) for p in siblings(node, "AWS::Cognito::UserPool")) else C.NON_COMPLIANT
