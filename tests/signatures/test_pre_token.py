@@ -22,8 +22,9 @@ def test_password_and_mfa_sign_ins_are_asserted(source):
     assert out["response"]["claimsOverrideDetails"]["claimsToAddOrOverride"] == {POOL_AMR_CLAIM: "pwd mfa"}
 
 
-def test_remembered_device_sessions_get_no_claim():
-    out = pre_token.handler(_event("TokenGeneration_AuthenticateDevice"), None)
+@pytest.mark.parametrize("source", ["TokenGeneration_AuthenticateDevice", "TokenGeneration_RefreshTokens"])
+def test_remembered_device_and_refreshed_sessions_get_no_claim(source):
+    out = pre_token.handler(_event(source), None)
     assert "claimsOverrideDetails" not in out["response"]
 
 

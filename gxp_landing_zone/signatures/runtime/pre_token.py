@@ -6,8 +6,8 @@ every signing). That is true by construction of the user pool the infrastructure
 is required for every user, the app client allows only SRP password sign-in, and no device is
 remembered, so no token is issued without a password and a TOTP code.
 
-A token issued after authenticating a remembered device gets no claim: if someone turns device
-remembering on later, those sessions cannot sign rather than signing on one factor.
+A token issued after authenticating a remembered device, or by refreshing a session, gets no
+claim: such sessions cannot sign rather than signing on less than a fresh two-factor sign-in.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from typing import Any
 
 from .core import POOL_AMR_CLAIM
 
-# Trigger sources where the user presented the password and the second factor (or refreshed a
-# session that did; the refreshed token keeps the original auth_time, so freshness still holds).
+# Trigger sources where the user has just presented the password and the second factor. A
+# refreshed token gets no claim: signing always follows a real sign-in, whatever a refresh
+# does to auth_time.
 BOTH_FACTORS = frozenset(
     {
         "TokenGeneration_Authentication",
         "TokenGeneration_HostedAuth",
         "TokenGeneration_NewPasswordChallenge",
-        "TokenGeneration_RefreshTokens",
     }
 )
 METHODS = "pwd mfa"
