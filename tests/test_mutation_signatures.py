@@ -142,3 +142,9 @@ def test_a_catch_all_record_class_is_refused(reference_config):
     policy = {**_sign_policy(stack), "default_record_class": "batch-record"}
     _set_sign_variable(stack, "SIGNING_POLICY", json.dumps(policy))
     assert "GXP-ESIG-09" in violations(stack, reference_config)
+
+
+def test_remembered_devices_may_not_skip_the_second_factor(reference_config):
+    stack = build(S, reference_config)
+    pool(stack).device_configuration = {"challengeRequiredOnNewDevice": True, "deviceOnlyRememberedOnUserPrompt": False}
+    assert "GXP-ESIG-01" in violations(stack, reference_config)

@@ -58,6 +58,7 @@ def test_user_pool_admits_only_verified_people_with_two_factors(template):
                         )
                     },
                     "LambdaConfig": {"PreTokenGeneration": Match.any_value()},
+                    "DeviceConfiguration": Match.absent(),
                     "Schema": Match.array_with([{"Name": "name", "Required": True, "Mutable": True}]),
                 }
             ),

@@ -171,10 +171,7 @@ class SignatureService(Construct):
             # 11.300(c): a lost password or authenticator is replaced by an administrator who
             # re-verifies the person, never by self-service recovery.
             account_recovery=cognito.AccountRecovery.NONE,
-            # A remembered device would skip the second factor.
-            device_tracking=cognito.DeviceTracking(
-                challenge_required_on_new_device=True, device_only_remembered_on_user_prompt=False
-            ),
+            # No device_tracking: a remembered device may stand in for the second factor.
             feature_plan=cognito.FeaturePlan.PLUS,
             # 11.300(d): compromised credentials and risky sign-ins are blocked and reported.
             standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,

@@ -15,7 +15,7 @@ SIGNATURES_CONTROLS: tuple[Control, ...] = (
     Control(
         "GXP-ESIG-01",
         "Two identification components at every sign-in",
-        "The signer user pool requires multi-factor authentication (password plus a TOTP authenticator) for every user.",
+        "The signer user pool requires multi-factor authentication (password plus a TOTP authenticator) for every user, and no remembered device replaces the second factor.",
         ("11.200(a)", "11.300(d)"), ("12.1", "14"), ("4",),
         ("AWS::Cognito::UserPool",), cognito.mfa_required,
         boundary="regulated",

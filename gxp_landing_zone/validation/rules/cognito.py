@@ -10,9 +10,12 @@ MAX_TEMPORARY_PASSWORD_DAYS = 7
 
 
 def mfa_required(node, ctx: RuleContext):
-    """Every sign-in needs the password and a TOTP code (SMS codes can be intercepted)."""
+    """Every sign-in needs the password and a TOTP code (SMS codes can be intercepted), and no
+    remembered device may stand in for the code (ChallengeRequiredOnNewDevice lets it)."""
     enabled = set(prop(node, "enabled_mfas") or [])
-    return C.COMPLIANT if prop(node, "mfa_configuration") == "ON" and "SOFTWARE_TOKEN_MFA" in enabled else C.NON_COMPLIANT
+    devices = prop(node, "device_configuration") or {}
+    required = prop(node, "mfa_configuration") == "ON" and "SOFTWARE_TOKEN_MFA" in enabled
+    return C.COMPLIANT if required and devices.get("challengeRequiredOnNewDevice") is not True else C.NON_COMPLIANT
 
 
 def admin_creates_users(node, ctx: RuleContext):
