@@ -228,6 +228,13 @@ class SignatureService(Construct):
         # Named literally (the name is fixed by the config), so reviewers read the real ARN.
         manifest_bucket_arn = f"arn:aws:s3:::{spec.manifest_bucket_name}"
         read_records = [
+            # ListBucket lets S3 answer 404 for a missing version instead of 403, which the
+            # handlers turn into a clear "version does not exist" (never a 500).
+            iam.PolicyStatement(
+                sid="FindRecordVersions",
+                actions=["s3:ListBucket"],
+                resources=[f"arn:aws:s3:::{b}" for b in spec.records_buckets],
+            ),
             iam.PolicyStatement(
                 sid="ReadRecordVersions",
                 actions=["s3:GetObject", "s3:GetObjectVersion"],
@@ -254,6 +261,10 @@ class SignatureService(Construct):
                 query,
                 iam.PolicyStatement(sid="AppendToLedger", actions=["dynamodb:PutItem"], resources=[ledger_arn]),
                 *read_records,
+                iam.PolicyStatement(
+                    # A manifest copy not yet written must read as 404, not 403 (truncation guard).
+                    sid="FindManifestCopies", actions=["s3:ListBucket"], resources=[manifest_bucket_arn]
+                ),
                 iam.PolicyStatement(
                     sid="WriteManifestCopies",
                     actions=["s3:PutObject", "s3:GetObject"],
@@ -298,19 +309,28 @@ class SignatureService(Construct):
                 ),
             ],
         )
-        # The key policy names each role: the key grants nothing through IAM alone.
-        via = [f"dynamodb.{self._region}.amazonaws.com", f"s3.{self._region}.amazonaws.com"]
-        for purpose, actions in (
-            ("sign", ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]),
-            ("list", ["kms:Decrypt", "kms:DescribeKey"]),
-            ("verify", ["kms:Decrypt", "kms:DescribeKey"]),
-        ):
+        # The key policy names each role: the key grants nothing through IAM alone. DynamoDB
+        # uses the table key on the caller's behalf, so every reader and writer of the ledger
+        # needs the key through DynamoDB; S3 needs it for the manifest copies.
+        ledger_actions = [
+            "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"
+        ]
+        manifest_actions = {"sign": ["kms:GenerateDataKey", "kms:Decrypt"], "verify": ["kms:Decrypt"]}
+        for purpose in ("sign", "list", "verify"):
+            principal = iam.ArnPrincipal(self.roles[purpose].role_arn)
             self.key.allow(
-                f"{purpose.capitalize()}FunctionUsesLedgerAndManifests",
-                iam.ArnPrincipal(self.roles[purpose].role_arn),
-                actions,
-                {"StringEquals": {"kms:ViaService": via}},
+                f"{purpose.capitalize()}FunctionUsesLedger",
+                principal,
+                ledger_actions,
+                {"StringEquals": {"kms:ViaService": f"dynamodb.{self._region}.amazonaws.com"}},
             )
+            if purpose in manifest_actions:
+                self.key.allow(
+                    f"{purpose.capitalize()}FunctionUsesManifests",
+                    principal,
+                    manifest_actions[purpose],
+                    {"StringEquals": {"kms:ViaService": f"s3.{self._region}.amazonaws.com"}},
+                )
         self.sign_function, self.list_function, self.verify_function = sign, listing, verify
 
     def _function(
