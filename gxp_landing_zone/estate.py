@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from aws_cdk import App, Stack
 
-from .config import EstateConfig
+from .config import AccountKind, EstateConfig
 from .stacks.access import AccessStack
 from .stacks.audit import AuditStack
 from .stacks.baseline import BaselineStack
@@ -15,6 +15,7 @@ from .stacks.compute import ComputeStack
 from .stacks.log_archive import LogArchiveStack
 from .stacks.organization import OrganizationStack
 from .stacks.records import RecordsStack
+from .stacks.signatures import SignatureServiceStack
 
 
 @dataclass
@@ -64,6 +65,11 @@ def build_estate(app: App, config: EstateConfig) -> Estate:
                 # Config records the buckets from their first minute.
                 records.add_stack_dependency(baseline)
                 estate.workloads.append(records)
+        for region in config.workload_regions(account) if account.kind is AccountKind.REGULATED else []:
+            signatures = SignatureServiceStack(app, account=account, region=region, **common)
+            # The forwarding rule uses the event-forwarder role of the account's home baseline.
+            signatures.add_stack_dependency(home_baseline)
+            estate.workloads.append(signatures)
     _order_replication(config, [w for w in estate.workloads if isinstance(w, RecordsStack)])
     for region in [home] + [r for r in config.allowed_regions if r != home]:
         compliance = ComplianceStack(app, account=config.audit, region=region, **common)

@@ -138,3 +138,22 @@ class Names:
 
     def event_forwarder_role_arn(self, account_id: str) -> str:
         return f"arn:aws:iam::{account_id}:role/{self.event_forwarder_role_name}"
+    # electronic-signature service: every regulated account, every workload region
+    def signature_manifest_bucket(self, account_id: str, region: str) -> str:
+        return f"{self._prefix}-esig-manifests-{account_id}-{region_code(region)}"
+
+    def signature_access_log_bucket(self, account_id: str, region: str) -> str:
+        return f"{self._prefix}-esig-access-logs-{account_id}-{region_code(region)}"
+
+    @staticmethod
+    def signature_key_alias() -> str:
+        return "alias/gxp/esignatures"
+
+    @staticmethod
+    def signature_role_name(purpose: str, region: str) -> str:
+        """Named, so a records key policy can let the signing and verifying roles read records."""
+        return f"gxp-esig-{purpose}-{region_code(region)}"
+
+    @staticmethod
+    def signature_event_source() -> str:
+        return "gxp.esignature"

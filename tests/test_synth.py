@@ -30,6 +30,7 @@ def expected_stack_names(config) -> list[str]:
     names += [stack_id("Records", a, r) for a in config.regulated_accounts for r in config.workload_regions(a)]
     names += [stack_id("Compliance", config.audit, r) for r in config.allowed_regions]
     names += [stack_id("Compute", a, r) for a in config.workload_accounts for r in config.workload_regions(a)]
+    names += [stack_id("Signatures", a, r) for a in config.regulated_accounts for r in config.workload_regions(a)]
     return names
 
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from .records import ReplicationTarget, check_data_classes
 from .compute import Compute, ComputeSettings
 from .regions import REGION_JURISDICTION, REGULATED_JURISDICTIONS, regions_in
+from .signatures import Signatures, check_signatures
 
 DAYS_PER_YEAR = 365
 MAX_RETENTION_YEARS = 100  # S3 Object Lock's own ceiling for default retention
@@ -186,6 +187,12 @@ class EstateConfig(Strict):
     audit_log: AuditLog
     data_classes: list[DataClass] = Field(min_length=1)
     compute: Compute = Field(default_factory=Compute, description="Batch, SageMaker and HealthOmics per workload account")
+    signatures: Signatures = Field(default_factory=Signatures)
+
+    @model_validator(mode="after")
+    def _signature_record_classes(self):
+        check_signatures(self)
+        return self
 
     @field_validator("home_region")
     @classmethod

@@ -58,6 +58,8 @@ class RecordClassSpec:
     key_alias: str
     operator_role_pattern: str
     replication_role_name: str | None = None
+    # Roles that read records without changing them (the e-signature service hashes the signed version).
+    reader_role_arns: tuple[str, ...] = ()
     destinations: tuple[ReplicaDestination, ...] = ()
     sources: tuple[ReplicaSource, ...] = ()
 
@@ -88,6 +90,13 @@ class RecordsVault(Construct):
             ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
             {**via_s3, "ArnLike": {"aws:PrincipalArn": spec.operator_role_pattern}},
         )
+        if spec.reader_role_arns:
+            self.key.allow(
+                "RecordReadersDecryptThroughS3",
+                iam.AccountRootPrincipal(),
+                ["kms:Decrypt", "kms:DescribeKey"],
+                {**via_s3, "ArnLike": {"aws:PrincipalArn": list(spec.reader_role_arns)}},
+            )
 
         self.bucket = GxpBucket(
             self,

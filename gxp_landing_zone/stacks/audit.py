@@ -69,6 +69,17 @@ class AuditStack(GxpStack):
             topic=self.alerts,
             routes=conformance.pack_alert_routes() + conformance.change_alert_routes(names.records_bucket_prefix()),
         )
+        events.Rule(
+            self,
+            "RefusedSignatureAlert",
+            event_bus=self.bus,
+            # 11.300(d): attempted misuse of a signer's identity is reported at once, not only logged.
+            description="A signing attempt failed authentication or authority (e-signature service)",
+            event_pattern=events.EventPattern(
+                source=[names.signature_event_source()], detail_type=["Signature Attempt Refused"]
+            ),
+            targets=[targets.SnsTopic(self.alerts)],
+        )
 
         aggregator_role = iam.Role(
             self,

@@ -104,6 +104,11 @@ class RecordsStack(GxpStack):
             key_alias=names.records_key_alias(data_class.name),
             operator_role_pattern=names.records_operator_role_pattern(me.id),
             replication_role_name=names.records_replication_role_name(data_class.name, self.region) if destinations else None,
+            # The signature service hashes the exact version it signs or verifies (11.70).
+            reader_role_arns=tuple(
+                f"arn:aws:iam::{me.id}:role/{names.signature_role_name(purpose, self.region)}"
+                for purpose in ("sign", "verify")
+            ),
             destinations=tuple(destinations),
             sources=tuple(sources),
         )

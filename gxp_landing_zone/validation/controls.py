@@ -40,8 +40,9 @@ def _all_controls() -> tuple[Control, ...]:
     from .control_sets.audit import AUDIT_CONTROLS
     from .control_sets.compute import COMPUTE_CONTROLS
     from .control_sets.records import RECORDS_CONTROLS
+    from .control_sets.signatures import SIGNATURES_CONTROLS
 
-    return AUDIT_CONTROLS + RECORDS_CONTROLS + COMPUTE_CONTROLS
+    return AUDIT_CONTROLS + RECORDS_CONTROLS + SIGNATURES_CONTROLS + COMPUTE_CONTROLS
 
 
 CONTROLS: tuple[Control, ...] = _all_controls()

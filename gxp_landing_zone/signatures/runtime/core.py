@@ -24,6 +24,10 @@ GENESIS_HASH = "0" * 64
 # RFC 8176 values that count as a second factor next to "pwd".
 SECOND_FACTOR_AMR: frozenset[str] = frozenset({"mfa", "otp", "sms", "swk", "hwk", "totp"})
 DISABLED_CLAIM = "custom:disabled"
+# Cognito refuses to let a pre-token-generation trigger set "amr" (a reserved claim), so the
+# user pool's trigger asserts the methods under this name instead. It can only be set by that
+# trigger, and only truthfully because the pool requires password + TOTP on every sign-in.
+POOL_AMR_CLAIM = "gxp_amr"
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
@@ -286,7 +290,7 @@ def authenticate(
 
     # 11.200(a)(1): both components (password and a second factor) must have
     # been used for this authentication.
-    amr = {v.lower() for v in _claim_list(claims.get("amr"))}
+    amr = {v.lower() for v in _claim_list(claims.get("amr") or claims.get(POOL_AMR_CLAIM))}
     if "pwd" not in amr or not (amr & SECOND_FACTOR_AMR):
         raise AuthenticationFailed(
             "token does not show password plus multi-factor authentication", "mfa_required"

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from ...config import EstateConfig
 from ...config.regions import REGION_JURISDICTION
+from ...constructs.tags import MANIFEST_RETENTION_CLASS
 from ...naming import Names
 
 
@@ -33,6 +34,11 @@ class RuleContext:
     replication_targets: dict[str, frozenset[str]] = field(default_factory=dict)
     # Every records bucket the config defines, with its region.
     records_bucket_region: dict[str, str] = field(default_factory=dict)
+    signature_event_source: str = "gxp.esignature"
+    # Signing authority (record class -> group -> meanings) and order (record class -> meanings)
+    # the config sets; the deployed signing function must carry exactly these (11.10(f), 11.10(g)).
+    signature_grants: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    signature_sequences: dict[str, list[str]] = field(default_factory=dict)
     region_jurisdiction: dict[str, str] = field(default_factory=lambda: dict(REGION_JURISDICTION))
 
     @classmethod
@@ -54,13 +60,20 @@ class RuleContext:
             )
             for c in config.data_classes
         }
+        longest = max(classes.values())
+        # Signature manifests are kept as long as the longest-kept records they may sign (11.70).
+        manifests = {
+            names.signature_manifest_bucket(a.id, r): longest
+            for a in config.regulated_accounts
+            for r in config.workload_regions(a)
+        }
         return cls(
             home_region=config.home_region,
             allowed_regions=frozenset(config.allowed_regions),
             jurisdiction_by_account={a.id: a.jurisdiction for a in config.regulated_accounts},
             research_accounts=frozenset(a.id for a in config.research_accounts),
-            lock_days_by_bucket={names.trail_bucket: config.audit_log.days},
-            lock_days_by_class={"audit-log": config.audit_log.days, **classes},
+            lock_days_by_bucket={names.trail_bucket: config.audit_log.days, **manifests},
+            lock_days_by_class={"audit-log": config.audit_log.days, MANIFEST_RETENTION_CLASS: longest, **classes},
             records_bucket_prefix=names.records_bucket_prefix(),
             config_bucket=names.config_bucket,
             audit_bus_arn=names.audit_bus_arn(),
@@ -71,4 +84,12 @@ class RuleContext:
             classes_leaving_jurisdiction=frozenset(c.name for c in config.data_classes if c.may_leave_jurisdiction),
             replication_targets=targets,
             records_bucket_region=buckets,
+            signature_event_source=names.signature_event_source(),
+            signature_grants={
+                name: {group: sorted(meanings) for group, meanings in rc.signers.items()}
+                for name, rc in config.signatures.record_classes.items()
+            },
+            signature_sequences={
+                name: list(rc.sequence) for name, rc in config.signatures.record_classes.items() if rc.sequence
+            },
         )

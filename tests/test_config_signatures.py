@@ -1,0 +1,101 @@
+"""The signatures section: defaults load, and a malformed section gives one clean message
+naming the field and the fix, never a traceback."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from gxp_landing_zone.config import ConfigError, parse_config
+from gxp_landing_zone.config.signatures import DEFAULT_MEANINGS
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = yaml.safe_load((ROOT / "config" / "reference.yaml").read_text())
+
+
+def _sig(data):
+    return data["signatures"]
+
+
+def _set(key, value):
+    return lambda d: _sig(d).__setitem__(key, value)
+
+
+def _class(name, key, value):
+    return lambda d: _sig(d)["record_classes"][name].__setitem__(key, value)
+
+
+# (name, mutation, words the message must contain)
+MALFORMED = [
+    ("window too short", _set("auth_window_seconds", 5), ["signatures.auth_window_seconds", "5 s is outside 30..900", "11.200(a)(1)"]),
+    ("window of an hour", _set("auth_window_seconds", 3600), ["signatures.auth_window_seconds", "outside 30..900"]),
+    ("window as text", _set("auth_window_seconds", "five minutes"), ["signatures.auth_window_seconds"]),
+    ("no meanings", _set("meanings", []), ["signatures.meanings"]),
+    ("meaning with spaces", _set("meanings", ["review", "Final Approval"]), ["meaning 'Final Approval'", "lower-case"]),
+    ("meaning listed twice", _set("meanings", ["review", "review", "approval"]), ["signatures.meanings", "listed twice"]),
+    ("misspelt setting", _set("auth_window", 300), ["signatures.auth_window: unknown setting"]),
+    (
+        "unknown meaning granted",
+        lambda d: _sig(d)["record_classes"]["batch-record"]["signers"].__setitem__("qa-reviewers", ["reveiw"]),
+        ["record_classes.batch-record.signers.qa-reviewers", "unknown meaning reveiw", "signatures.meanings"],
+    ),
+    (
+        "meaning removed but still granted",
+        _set("meanings", ["review", "approval", "authorship"]),
+        ["record_classes.ind-module.signers.regulatory-leads", "unknown meaning responsibility"],
+    ),
+    ("unknown data class", _class("batch-record", "data_class", "batch-data"), ["signatures.record_classes.batch-record.data_class", "'batch-data' is not in data_classes"]),
+    ("no signers", _class("batch-record", "signers", {}), ["record_classes.batch-record.signers"]),
+    ("signers missing", lambda d: _sig(d)["record_classes"]["ind-module"].pop("signers"), ["record_classes.ind-module.signers: required setting is missing"]),
+    ("group with no meanings", _class("batch-record", "signers", {"qa-reviewers": []}), ["group 'qa-reviewers' lists no meanings"]),
+    ("group name with spaces", _class("batch-record", "signers", {"QA reviewers": ["review"]}), ["group 'QA reviewers' is not a valid user-pool group name"]),
+    ("meaning granted twice", _class("batch-record", "signers", {"qa-reviewers": ["review", "review"]}), ["group 'qa-reviewers' lists a meaning twice"]),
+    ("sequence of one", _class("batch-record", "sequence", ["approval"]), ["record_classes.batch-record.sequence", "at least two meanings"]),
+    ("sequence repeats", _class("batch-record", "sequence", ["review", "approval", "review"]), ["appears twice in the sequence"]),
+    ("sequence with unknown meaning", _class("batch-record", "sequence", ["review", "release"]), ["record_classes.batch-record.sequence: unknown meaning release"]),
+    (
+        "sequence nobody can complete",
+        _class("batch-record", "sequence", ["review", "approval", "responsibility"]),
+        ["record_classes.batch-record.sequence", "no group in signers may sign 'responsibility'"],
+    ),
+    ("key prefix without slash", _class("batch-record", "key_prefix", "batch-records"), ["record_classes.batch-record.key_prefix", "ending in '/'"]),
+    ("key prefix from the root", _class("batch-record", "key_prefix", "/batch/"), ["key_prefix", "is not a key prefix"]),
+    (
+        "two classes, same records",
+        _class("deviation", "key_prefix", "batch-records/"),
+        ["signatures.record_classes.deviation", "same records as record class 'batch-record'"],
+    ),
+    ("record class name in capitals", lambda d: _sig(d)["record_classes"].__setitem__("Batch", _sig(d)["record_classes"].pop("batch-record")), ["record class 'Batch'"]),
+    ("unknown record class setting", _class("ind-module", "approvers", ["x"]), ["record_classes.ind-module.approvers: unknown setting"]),
+    ("signatures as a list", lambda d: d.__setitem__("signatures", ["review"]), ["signatures"]),
+]
+
+
+@pytest.mark.parametrize("name,mutate,expected", MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_malformed_signatures_name_the_field(name, mutate, expected):
+    data = copy.deepcopy(REFERENCE)
+    mutate(data)
+    with pytest.raises(ConfigError) as caught:
+        parse_config(data, "estate.yaml")
+    message = str(caught.value)
+    for words in expected:
+        assert words in message, message
+    assert "Traceback" not in message
+
+
+def test_section_is_optional_and_defaults_to_no_authority():
+    data = copy.deepcopy(REFERENCE)
+    del data["signatures"]
+    config = parse_config(data)
+    assert tuple(config.signatures.meanings) == DEFAULT_MEANINGS
+    assert config.signatures.auth_window_seconds == 300
+    assert config.signatures.record_classes == {}
+
+
+def test_reference_policy(reference_config):
+    signatures = reference_config.signatures
+    assert signatures.record_classes["batch-record"].sequence == ["review", "approval"]
+    assert "qa-approvers" in signatures.groups()
