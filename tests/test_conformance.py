@@ -12,8 +12,7 @@ from gxp_landing_zone.validation import conformance
 from gxp_landing_zone.validation.controls import CONTROLS
 
 AWS_PACK_SIZE = 129
-README_BEGIN = "<!-- conformance-coverage:begin -->"
-README_END = "<!-- conformance-coverage:end -->"
+README_BEGIN, README_END = conformance.README_BEGIN, conformance.README_END
 
 
 def test_the_reference_csv_is_aws_pack():
@@ -52,7 +51,7 @@ def test_coverage_adds_up_and_every_omission_has_a_reason():
 def test_readme_table_is_the_generated_one():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text.split(README_BEGIN, 1)[1].split(README_END, 1)[0]
-    assert section.strip() == conformance.coverage_markdown().strip(), "regenerate the README conformance table"
+    assert section.strip() == conformance.coverage_markdown().strip(), "regenerate it: python -m gxp_landing_zone.validation.conformance"
 
 
 def test_pack_template_is_valid_and_fits(templates, reference_config):

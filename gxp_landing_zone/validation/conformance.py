@@ -334,3 +334,22 @@ def change_alert_routes(records_bucket_prefix: str, controls: tuple[Control, ...
         route("TrailChangedAlert", "The organization trail was stopped, deleted or reconfigured",
               trail, _serving(TRAIL_CHANGE_CONTROLS, controls)),
     ]
+
+
+README_BEGIN = "<!-- conformance-coverage:begin -->"
+README_END = "<!-- conformance-coverage:end -->"
+
+
+def update_readme(path: str = "README.md") -> None:
+    """Rewrite the coverage table between the README markers: `python -m gxp_landing_zone.validation.conformance`."""
+    from pathlib import Path
+
+    readme = Path(path)
+    text = readme.read_text(encoding="utf-8")
+    before, rest = text.split(README_BEGIN, 1)
+    _, after = rest.split(README_END, 1)
+    readme.write_text(f"{before}{README_BEGIN}\n{coverage_markdown().strip()}\n{README_END}{after}", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    update_readme()

@@ -1,0 +1,68 @@
+"""python -m gxp_landing_zone.validation.package --config config/reference.yaml
+    --out validation-package/ [--iq-results iq-results/] [--cdk-out DIR]
+
+Exit codes: 0 package written, 1 package written but synthesis has open findings (the matrix
+shows the clauses not met), 2 config or input problem."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# jsii's Node end-of-life banner would otherwise bury the one-line errors promised above.
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+EXIT_FINDINGS, EXIT_USAGE = 1, 2
+
+
+def _error(message: str) -> int:
+    print(f"validation-package: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gxp_landing_zone.validation.package",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("--config", required=True, help="estate YAML, e.g. config/reference.yaml")
+    parser.add_argument("--out", default="validation-package", help="directory the package is written to")
+    parser.add_argument("--iq-results", help="directory of IQ result JSON files (the --out of make iq)")
+    parser.add_argument("--cdk-out", help="synthesize into this directory (default: a temporary one)")
+    args = parser.parse_args(argv)
+
+    from ...config import ConfigError, load_config
+    from . import PackageError, generate
+
+    started = time.monotonic()
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        return _error(str(exc))
+    try:
+        with tempfile.TemporaryDirectory(prefix="gxp-cdk-out-") as scratch:
+            cdk_out = Path(args.cdk_out or scratch)
+            written = generate(config, args.out, config_path=args.config, cdk_out=cdk_out,
+                               iq_results=args.iq_results)
+            from ...synthesis import read_findings
+
+            findings = read_findings(cdk_out)
+    except PackageError as exc:
+        return _error(str(exc))
+    except OSError as exc:
+        return _error(f"cannot write the package to {args.out}: {exc}")
+
+    size = sum(p.stat().st_size for p in written)
+    print(f"Validation package: {Path(args.out) / 'index.html'} ({len(written)} files, {size / 1024:.0f} KiB, "
+          f"{time.monotonic() - started:.1f} s)")
+    if findings:
+        print(f"synthesis has {len(findings)} open finding(s); the package records the clauses not met",
+              file=sys.stderr)
+        return EXIT_FINDINGS
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,207 @@
+"""The JSON Schema of validation-package.json, shipped with the package and written beside it,
+and a validator for the subset of JSON Schema (2020-12) the schema uses.
+
+The subset is enough for this schema: type, enum, pattern, required, properties,
+additionalProperties (boolean or schema), items, minItems, $ref to #/$defs. The project has no
+jsonschema dependency; a keyword outside the subset is reported as an error rather than
+silently ignored, so the schema cannot outgrow the validator unnoticed.
+"""
+
+from __future__ import annotations
+
+import re
+
+_STR = {"type": "string"}
+_STRS = {"type": "array", "items": _STR}
+_NSTR = {"type": ["string", "null"]}
+
+
+def _obj(props: dict, required: tuple | None = None, extra: bool | dict = False) -> dict:
+    return {
+        "type": "object",
+        "properties": props,
+        "required": list(props if required is None else required),
+        "additionalProperties": extra,
+    }
+
+
+SCHEMA: dict = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "validation-package.schema.json",
+    "title": "Computer-system-validation package of a GxP landing zone",
+    "$defs": {
+        "framework_id": {"type": "string", "enum": ["part11", "annex11", "jp-eres"]},
+        "clauses": {"type": "object", "additionalProperties": _STRS},
+        "status": {"type": "string", "enum": [
+            "met", "met with deviation", "not met", "no resources in scope", "not yet covered",
+            "customer responsibility",
+        ]},
+        "requirement": _obj({
+            "id": {"type": "string", "pattern": "^URS-[A-Z0-9-]+$"},
+            "control": {"type": "string", "pattern": "^GXP-[A-Z0-9-]+$"},
+            "title": _STR,
+            "requirement": _STR,
+            "clauses": {"$ref": "#/$defs/clauses"},
+            "config_rule": _NSTR,
+            "verified_by": _obj({"synthesis": _STR, "iq": _NSTR, "oq": _STRS}),
+        }),
+        "matrix_row": _obj({
+            "key": {"type": "string", "pattern": "^[A-Za-z0-9_.-]+$"},
+            "framework": {"$ref": "#/$defs/framework_id"},
+            "clause": _STR,
+            "clause_title": _STR,
+            "kind": {"type": "string", "enum": ["technical", "shared", "procedural"]},
+            "status": {"$ref": "#/$defs/status"},
+            "customer_part": {"type": "boolean"},
+            "requirements": _STRS,
+            "controls": _STRS,
+            "rules": _STRS,
+            "iq_tests": _STRS,
+            "oq_tests": _STRS,
+        }),
+        "iq_test": _obj({
+            "id": {"type": "string", "pattern": "^IQ-[A-Z0-9-]+$"},
+            "requirement": _STR,
+            "control": _STR,
+            "title": _STR,
+            "method": {"type": "string", "enum": ["iq-runner", "aws-config-rule"]},
+            "check": _STR,
+            "config_rule": _NSTR,
+            "accounts": _STRS,
+            "regions": _STRS,
+            "steps": {"type": "array", "items": _STR, "minItems": 1},
+            "expected": _STR,
+            "acceptance": _STR,
+        }),
+        "oq_test": _obj({
+            "id": {"type": "string", "pattern": "^OQ-[A-Z0-9-]+$"},
+            "title": _STR,
+            "controls": _STRS,
+            "requirements": _STRS,
+            "applicable": {"type": "boolean"},
+            "preconditions": _STR,
+            "steps": {"type": "array", "minItems": 1, "items": _obj({"action": _STR, "expected": _STR})},
+            "acceptance": _STR,
+            "not_applicable_reason": _STR,
+        }),
+        "executed": _obj({
+            "files": {"type": "array", "items": _obj({"file": _STR, "entries": {"type": "integer"}, "chain": _STR})},
+            "tests": {"type": "array", "items": _obj({
+                "id": _STR,
+                "control": _STR,
+                "verdict": {"type": "string", "enum": ["pass", "fail", "not executed"]},
+                "results": {"type": "array", "items": _obj({
+                    "file": _STR, "resource": _STR, "expected": _STR, "observed": _STR,
+                    "passed": {"type": "boolean"}, "checked_at": _STR, "caller": _STR,
+                })},
+            })},
+            "unmatched_controls": _STRS,
+            "summary": {"type": "object", "additionalProperties": {"type": "integer"}},
+        }),
+        "deviation": _obj({
+            "rule_id": _STR, "pack": _STR, "stack": _STR, "logical_id": _STR,
+            "resource_type": _STR, "path": _STR, "reason": _STR,
+        }),
+        "finding": _obj({"rule_id": _STR, "pack": _STR, "severity": _STR, "description": _STR, "path": _STR}),
+        "customer_row": _obj({
+            "framework": {"$ref": "#/$defs/framework_id"},
+            "clause": _STR,
+            "title": _STR,
+            "kind": {"type": "string", "enum": ["shared", "procedural"]},
+            "share": _STR,
+            "controls": _STRS,
+            "evidence": _STR,
+        }),
+        "change_step": _obj({"step": {"type": "integer"}, "name": _STR, "who": _STR, "how": _STR, "record": _STR}),
+    },
+    **_obj({
+        "schema_version": {"type": "string", "enum": ["1.0"]},
+        "estate": _STR,
+        "generated_at": {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"},
+        "frameworks": {"type": "array", "minItems": 1, "items": _obj({
+            "id": {"$ref": "#/$defs/framework_id"},
+            "title": _STR,
+            "edition": _STR,
+            "label": _STR,
+            "summary": {"type": "object", "additionalProperties": {"type": "integer"}},
+        })},
+        "requirements": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/requirement"}},
+        "matrix": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/matrix_row"}},
+        "iq_protocol": {"type": "array", "items": {"$ref": "#/$defs/iq_test"}},
+        "oq_protocol": {"type": "array", "items": {"$ref": "#/$defs/oq_test"}},
+        "executed": {"anyOf": [{"type": "null"}, {"$ref": "#/$defs/executed"}]},
+        "controls_without_deployed_check": _STRS,
+        "deviations": {"type": "array", "items": {"$ref": "#/$defs/deviation"}},
+        "findings": {"type": "array", "items": {"$ref": "#/$defs/finding"}},
+        "customer_responsibilities": {"type": "array", "items": {"$ref": "#/$defs/customer_row"}},
+        "change_control": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/change_step"}},
+    }),
+}
+
+_TYPES = {
+    "object": dict, "array": list, "string": str, "boolean": bool, "null": type(None),
+    "integer": int, "number": (int, float),
+}
+_ANNOTATIONS = {"$schema", "$id", "$defs", "title", "description"}
+_KEYWORDS = {"type", "enum", "pattern", "required", "properties", "additionalProperties", "items", "minItems",
+             "$ref", "anyOf"} | _ANNOTATIONS
+
+
+def _is(value, type_name: str) -> bool:
+    # bool is an int in Python, never in JSON.
+    if type_name in ("integer", "number") and isinstance(value, bool):
+        return False
+    return isinstance(value, _TYPES[type_name])
+
+
+def validate(instance, schema: dict = SCHEMA) -> list[str]:
+    """Every violation as 'path: problem'; empty when the instance is valid."""
+    errors: list[str] = []
+    _check(instance, schema, schema, "$", errors)
+    return errors
+
+
+def _check(value, node: dict, root: dict, path: str, errors: list[str]) -> None:
+    if unknown := set(node) - _KEYWORDS:
+        errors.append(f"{path}: schema keyword(s) {sorted(unknown)} not supported by this validator")
+        return
+    if "$ref" in node:
+        name = node["$ref"].removeprefix("#/$defs/")
+        _check(value, root["$defs"][name], root, path, errors)
+        return
+    if "anyOf" in node:
+        if not any(not validate_sub(value, sub, root, path) for sub in node["anyOf"]):
+            errors.append(f"{path}: matches none of the allowed forms")
+        return
+    if "type" in node:
+        types = node["type"] if isinstance(node["type"], list) else [node["type"]]
+        if not any(_is(value, t) for t in types):
+            errors.append(f"{path}: expected {' or '.join(types)}, got {type(value).__name__}")
+            return
+    if "enum" in node and value not in node["enum"]:
+        errors.append(f"{path}: {value!r} is not one of {node['enum']}")
+    if "pattern" in node and isinstance(value, str) and not re.search(node["pattern"], value):
+        errors.append(f"{path}: {value!r} does not match {node['pattern']}")
+    if isinstance(value, dict):
+        props = node.get("properties", {})
+        errors.extend(f"{path}: missing {key}" for key in node.get("required", ()) if key not in value)
+        extra = node.get("additionalProperties", True)
+        for key, item in value.items():
+            if key in props:
+                _check(item, props[key], root, f"{path}.{key}", errors)
+            elif extra is False:
+                errors.append(f"{path}: unexpected key {key}")
+            elif isinstance(extra, dict):
+                _check(item, extra, root, f"{path}.{key}", errors)
+    if isinstance(value, list):
+        if len(value) < node.get("minItems", 0):
+            errors.append(f"{path}: fewer than {node['minItems']} items")
+        if "items" in node:
+            for i, item in enumerate(value):
+                _check(item, node["items"], root, f"{path}[{i}]", errors)
+
+
+def validate_sub(value, node: dict, root: dict, path: str) -> list[str]:
+    errors: list[str] = []
+    _check(value, node, root, path, errors)
+    return errors
