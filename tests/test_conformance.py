@@ -126,3 +126,10 @@ def test_trail_changes_are_forwarded_and_alerted(templates, reference_config):
     alert = next(r for k, r in audit["Resources"].items() if "TrailChangedAlert" in k)
     template = alert["Properties"]["Targets"][0]["InputTransformer"]["InputTemplate"]
     assert "GXP-TRAIL-05" in template and "11.10(e)" in template
+
+
+def test_rules_called_not_applicable_check_types_the_estate_does_not_deploy(templates):
+    """'Not applicable' must stay true: a stack that starts deploying one of these types fails here."""
+    deployed = {r["Type"] for t in templates.values() for r in t["Resources"].values()}
+    for prefix, (what, types) in conformance.NOT_DEPLOYED.items():
+        assert not deployed & set(types), f"{prefix} rules are marked 'no {what}', but the estate deploys {deployed & set(types)}"
