@@ -108,3 +108,11 @@ class Mutation:
     role: str | None = None
 
 
+
+
+def assert_caught(control_id: str, mutation: Mutation, config) -> None:
+    """The control passes on the stack as built, and fails once the mutation weakens it."""
+    stack = build(mutation.component, config, mutation.region, mutation.role)
+    assert control_id not in violations(stack, config), "the control must pass before the mutation"
+    mutation.apply(stack)
+    assert control_id in violations(stack, config), f"{control_id} missed: {mutation.what}"

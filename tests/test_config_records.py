@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+from config_cases import assert_refused
 import yaml
 from test_config import REFERENCE, _account
 
@@ -62,14 +63,7 @@ MALFORMED = [
 
 @pytest.mark.parametrize("name,mutate,expected", MALFORMED, ids=[m[0] for m in MALFORMED])
 def test_malformed_records_config_names_the_field(name, mutate, expected):
-    data = copy.deepcopy(REFERENCE)
-    mutate(data)
-    with pytest.raises(ConfigError) as caught:
-        parse_config(data, "estate.yaml")
-    message = str(caught.value)
-    for words in expected:
-        assert words in message, message
-    assert "Traceback" not in message
+    assert_refused(REFERENCE, mutate, expected)
 
 
 def test_reference_classes_and_replication(reference_config):

@@ -35,6 +35,14 @@ class AccountKind(str, Enum):
     RESEARCH = "research"
 
 
+def _check_regions(value: list[str]) -> list[str]:
+    for region in value:
+        _check_region(region)
+    if len(set(value)) != len(value):
+        raise ValueError("a region is listed twice")
+    return value
+
+
 def _check_region(region: str) -> str:
     if region not in REGION_JURISDICTION:
         known = ", ".join(sorted(REGION_JURISDICTION))
@@ -106,10 +114,7 @@ class Account(Strict):
         if value is not None:
             if not value:
                 raise ValueError("give at least one region, or leave regions out to use the home region")
-            for region in value:
-                _check_region(region)
-            if len(set(value)) != len(value):
-                raise ValueError("a region is listed twice")
+            _check_regions(value)
         return value
 
     @model_validator(mode="after")
@@ -202,11 +207,7 @@ class EstateConfig(Strict):
     @field_validator("allowed_regions")
     @classmethod
     def _allowed(cls, value: list[str]) -> list[str]:
-        for region in value:
-            _check_region(region)
-        if len(set(value)) != len(value):
-            raise ValueError("a region is listed twice")
-        return value
+        return _check_regions(value)
 
     @model_validator(mode="after")
     def _estate(self):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ..constructs.config_recorder import IAM_PASSWORD_POLICY
 from .controls import CONTROLS, Control
 
 AWS_PACK_CSV = Path(__file__).parent / "reference" / "aws_fda_21cfr_part11_pack.csv"
@@ -42,15 +43,7 @@ PARAMETERS: dict[str, dict[str, str]] = {
     "IAM_CUSTOMER_POLICY_BLOCKED_KMS_ACTIONS": {"blockedActionsPatterns": "kms:Decrypt,kms:ReEncryptFrom"},
     "IAM_INLINE_POLICY_BLOCKED_KMS_ACTIONS": {"blockedActionsPatterns": "kms:Decrypt,kms:ReEncryptFrom"},
     "S3_BUCKET_DEFAULT_LOCK_ENABLED": {"mode": "COMPLIANCE"},
-    "IAM_PASSWORD_POLICY": {
-        "RequireUppercaseCharacters": "true",
-        "RequireLowercaseCharacters": "true",
-        "RequireSymbols": "true",
-        "RequireNumbers": "true",
-        "MinimumPasswordLength": "14",
-        "PasswordReusePrevention": "24",
-        "MaxPasswordAge": "90",
-    },
+    "IAM_PASSWORD_POLICY": IAM_PASSWORD_POLICY,
 }
 
 # AWS pack rules for resource types this product does not deploy, by name prefix, with the
