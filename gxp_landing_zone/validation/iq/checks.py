@@ -78,7 +78,8 @@ IQ_CHECKS: dict[str, Callable] = {}
 
 
 def iq_check(control_id: str, kinds: frozenset | set, regions: str = "home") -> Callable:
-    """Register a check. regions is 'home' (home region only) or 'all' (every allowed region)."""
+    """Register a check. regions is 'home' (home region only), 'all' (every allowed region) or
+    'workload' (each region the account runs workloads in: its configured regions, else home)."""
 
     def register(fn: Callable) -> Callable:
         fn.control_id, fn.kinds, fn.regions = control_id, frozenset(kinds), regions
@@ -88,8 +89,19 @@ def iq_check(control_id: str, kinds: frozenset | set, regions: str = "home") -> 
     return register
 
 
-def applies(fn: Callable, kind: AccountKind, region: str, home_region: str) -> bool:
-    return kind in fn.kinds and (fn.regions == "all" or region == home_region)
+def applies(fn: Callable, account, region: str, config) -> bool:
+    if account.kind not in fn.kinds:
+        return False
+    if fn.regions == "all":
+        return True
+    if fn.regions == "workload":
+        return region in config.workload_regions(account)
+    return region == config.home_region
+
+
+def _this_account(session, config):
+    """The config's entry for the signed-in account (the runner has already checked it is there)."""
+    return config.account_by_id(session.client("sts").get_caller_identity()["Account"])
 
 
 # -- CloudTrail (management account, home region) ------------------------------------------------
@@ -172,7 +184,19 @@ def check_key_rotation(session, config, names) -> list[CheckResult]:
 # use Object Lock or SSE-KMS (S3 log delivery), and Config cannot deliver to a locked bucket.
 
 
-def _buckets(names) -> list[str]:
+# In a regulated account the same checks cover the record buckets of the region (stacks/records.py):
+# one bucket per data class, logged to the region's records access-log bucket.
+
+
+def _record_buckets(session, config, names) -> list[str]:
+    account = _this_account(session, config)
+    return [names.records_bucket(d.name, account.id, session.region_name) for d in config.data_classes]
+
+
+def _buckets(session, config, names) -> list[str]:
+    if _this_account(session, config).kind is AccountKind.REGULATED:
+        account_id = _this_account(session, config).id
+        return [*_record_buckets(session, config, names), names.records_access_log_bucket(account_id, session.region_name)]
     return [names.trail_bucket, names.config_bucket, names.access_log_bucket]
 
 
@@ -184,7 +208,19 @@ def _kms_and_logged(names) -> list[str]:
     return [names.trail_bucket, names.config_bucket]
 
 
+def _logged(session, config, names) -> dict[str, str]:
+    """Bucket -> the access-log bucket it must deliver to."""
+    if _this_account(session, config).kind is AccountKind.REGULATED:
+        target = names.records_access_log_bucket(_this_account(session, config).id, session.region_name)
+        return {bucket: target for bucket in _record_buckets(session, config, names)}
+    return {bucket: names.access_log_bucket for bucket in _kms_and_logged(names)}
+
+
 LOG_ARCHIVE = {AccountKind.LOG_ARCHIVE}
+REGULATED = {AccountKind.REGULATED}
+# Bucket checks shared by the audit substrate (log-archive, home region) and the record buckets
+# (regulated accounts, each workload region; the log archive's only workload region is home).
+BUCKET_HOLDERS = {AccountKind.LOG_ARCHIVE, AccountKind.REGULATED}
 
 
 @iq_check("GXP-S3-01", LOG_ARCHIVE)
@@ -215,10 +251,10 @@ def check_object_lock_retention(session, config, names) -> list[CheckResult]:
     return out
 
 
-@iq_check("GXP-S3-03", LOG_ARCHIVE)
+@iq_check("GXP-S3-03", BUCKET_HOLDERS, regions="workload")
 def check_versioning(session, config, names) -> list[CheckResult]:
     out = []
-    for bucket in _buckets(names):
+    for bucket in _buckets(session, config, names):
         resp, err = call(session.client("s3").get_bucket_versioning, Bucket=bucket)
         ok = not err and resp.get("Status") == "Enabled"
         out.append(result("GXP-S3-03", bucket, "Status Enabled", err or {"Status": resp.get("Status")}, ok))
@@ -253,10 +289,10 @@ def _is_tls_deny(statement: dict) -> bool:
     return _denies_to_everyone(statement, ["s3:*"]) and str(secure).lower() == "false"
 
 
-@iq_check("GXP-S3-04", LOG_ARCHIVE)
+@iq_check("GXP-S3-04", BUCKET_HOLDERS, regions="workload")
 def check_tls_only(session, config, names) -> list[CheckResult]:
     out = []
-    for bucket in _buckets(names):
+    for bucket in _buckets(session, config, names):
         statements, err = _policy_statements(session, bucket)
         found = [s for s in statements if _is_tls_deny(s)]
         observed = err or (found[0] if found else {"Statement": statements})
@@ -264,10 +300,10 @@ def check_tls_only(session, config, names) -> list[CheckResult]:
     return out
 
 
-@iq_check("GXP-S3-05", LOG_ARCHIVE)
+@iq_check("GXP-S3-05", BUCKET_HOLDERS, regions="workload")
 def check_destruction_denied(session, config, names) -> list[CheckResult]:
     out = []
-    for bucket in _buckets(names):
+    for bucket in _buckets(session, config, names):
         statements, err = _policy_statements(session, bucket)
         # Destruction is denied unconditionally; weakening is denied outside the deployment role.
         to_all = [s for s in statements if _denies_to_everyone(s, DENIED_TO_ALL) and not s.get("Condition")]
@@ -283,10 +319,10 @@ def check_destruction_denied(session, config, names) -> list[CheckResult]:
     return out
 
 
-@iq_check("GXP-S3-06", LOG_ARCHIVE)
+@iq_check("GXP-S3-06", BUCKET_HOLDERS, regions="workload")
 def check_public_access_block(session, config, names) -> list[CheckResult]:
     out = []
-    for bucket in _buckets(names):
+    for bucket in _buckets(session, config, names):
         resp, err = call(session.client("s3").get_public_access_block, Bucket=bucket)
         settings = (resp or {}).get("PublicAccessBlockConfiguration", {})
         ok = not err and len(settings) == 4 and all(v is True for v in settings.values())
@@ -294,15 +330,15 @@ def check_public_access_block(session, config, names) -> list[CheckResult]:
     return out
 
 
-@iq_check("GXP-S3-07", LOG_ARCHIVE)
+@iq_check("GXP-S3-07", BUCKET_HOLDERS, regions="workload")
 def check_access_logging(session, config, names) -> list[CheckResult]:
     out = []
-    for bucket in _kms_and_logged(names):
+    for bucket, target in _logged(session, config, names).items():
         resp, err = call(session.client("s3").get_bucket_logging, Bucket=bucket)
         logging = (resp or {}).get("LoggingEnabled", {})
-        ok = not err and logging.get("TargetBucket") == names.access_log_bucket
+        ok = not err and logging.get("TargetBucket") == target
         observed = err or logging or "LoggingEnabled absent"
-        out.append(result("GXP-S3-07", bucket, f"TargetBucket {names.access_log_bucket}", observed, ok))
+        out.append(result("GXP-S3-07", bucket, f"TargetBucket {target}", observed, ok))
     return out
 
 
@@ -315,6 +351,58 @@ def check_bucket_kms(session, config, names) -> list[CheckResult]:
         defaults = [r.get("ApplyServerSideEncryptionByDefault", {}) for r in rules]
         ok = not err and any(d.get("SSEAlgorithm") == "aws:kms" and d.get("KMSMasterKeyID") for d in defaults)
         out.append(result("GXP-S3-08", bucket, "SSEAlgorithm aws:kms with a customer key", err or defaults, ok))
+    return out
+
+
+# -- Regulated records (regulated accounts, each workload region) -----------------------------------
+
+
+@iq_check("GXP-REC-01", REGULATED, regions="workload")
+def check_record_retention(session, config, names) -> list[CheckResult]:
+    account = _this_account(session, config)
+    out = []
+    for data_class in config.data_classes:
+        bucket = names.records_bucket(data_class.name, account.id, session.region_name)
+        expected = f"ObjectLockEnabled Enabled, Mode COMPLIANCE, default retention >= {data_class.days} days"
+        resp, err = call(session.client("s3").get_object_lock_configuration, Bucket=bucket)
+        lock = (resp or {}).get("ObjectLockConfiguration", {})
+        default = lock.get("Rule", {}).get("DefaultRetention", {})
+        ok = (
+            not err
+            and lock.get("ObjectLockEnabled") == "Enabled"
+            and default.get("Mode") == "COMPLIANCE"
+            and _retention_days(default) >= data_class.days
+        )
+        out.append(result("GXP-REC-01", bucket, expected, err or lock, ok))
+    return out
+
+
+@iq_check("GXP-REC-02", REGULATED, regions="workload")
+def check_record_class_key(session, config, names) -> list[CheckResult]:
+    """The bucket's default encryption names its own class's key (by alias ARN, as the stack
+    sets it, or by the key that alias resolves to), and that key rotates."""
+    account = _this_account(session, config)
+    kms = session.client("kms")
+    out = []
+    for data_class in config.data_classes:
+        bucket = names.records_bucket(data_class.name, account.id, session.region_name)
+        alias = names.records_key_alias(data_class.name)
+        alias_arn = names.records_key_alias_arn(data_class.name, account.id, session.region_name)
+        expected = f"SSEAlgorithm aws:kms with {alias}; KeyRotationEnabled true"
+        meta, err = call(kms.describe_key, KeyId=alias)
+        if err:
+            out.append(result("GXP-REC-02", bucket, expected, {"key": err}, False))
+            continue
+        key = meta["KeyMetadata"]
+        rotation, rerr = call(kms.get_key_rotation_status, KeyId=key["KeyId"])
+        resp, berr = call(session.client("s3").get_bucket_encryption, Bucket=bucket)
+        rules = (resp or {}).get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
+        defaults = [r.get("ApplyServerSideEncryptionByDefault", {}) for r in rules]
+        own_key = {alias, alias_arn, key["KeyId"], key["Arn"]}
+        encrypted = any(d.get("SSEAlgorithm") == "aws:kms" and d.get("KMSMasterKeyID") in own_key for d in defaults)
+        rotates = not rerr and rotation.get("KeyRotationEnabled") is True
+        observed = {"encryption": berr or defaults, "KeyRotationEnabled": rerr or rotation.get("KeyRotationEnabled")}
+        out.append(result("GXP-REC-02", bucket, expected, observed, not berr and encrypted and rotates))
     return out
 
 

@@ -1,0 +1,149 @@
+"""IQ for the workload accounts against moto: the regulated records of one regulated account and
+region (one bucket and key per data class, built as stacks/records.py builds them), checked by the
+record checks (GXP-REC-01/02) and the bucket checks they share with the log archive (GXP-S3-03..07).
+
+The audit-substrate helpers (sessions into config accounts, bucket policies, the Config recorder)
+come from tests/test_iq.py, so both files build buckets the same way."""
+
+from __future__ import annotations
+
+import pytest
+from moto import mock_aws
+
+from gxp_landing_zone.config import load_config
+from gxp_landing_zone.naming import Names
+from gxp_landing_zone.validation.iq import run_iq
+from tests.test_iq import REFERENCE_CONFIG, REGION, bucket_policy, build_config_recorder, failing, session_for
+from tests.test_iq import fake_credentials  # noqa: F401  (autouse fixture: moto credentials)
+
+REGULATED = "regulated-us"  # its one workload region is the home region, us-east-1
+ALL_TRUE = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
+
+
+def build_records(session, config, names: Names, account_id: str) -> None:
+    kms, s3 = session.client("kms"), session.client("s3")
+    access_logs = names.records_access_log_bucket(account_id, REGION)
+    s3.create_bucket(Bucket=access_logs)
+    s3.put_bucket_versioning(Bucket=access_logs, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_policy(Bucket=access_logs, Policy=bucket_policy(access_logs, log_delivery=True))
+    s3.put_public_access_block(Bucket=access_logs, PublicAccessBlockConfiguration=ALL_TRUE)
+    for data_class in config.data_classes:
+        key = kms.create_key(Description=data_class.name)["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName=names.records_key_alias(data_class.name), TargetKeyId=key)
+        kms.enable_key_rotation(KeyId=key)
+        bucket = names.records_bucket(data_class.name, account_id, REGION)
+        s3.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": data_class.days}}})
+        s3.put_bucket_policy(Bucket=bucket, Policy=bucket_policy(bucket))
+        s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=ALL_TRUE)
+        s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus={
+            "LoggingEnabled": {"TargetBucket": access_logs, "TargetPrefix": f"{bucket}/"}})
+        s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [{
+            "ApplyServerSideEncryptionByDefault": {
+                "SSEAlgorithm": "aws:kms",
+                "KMSMasterKeyID": names.records_key_alias_arn(data_class.name, account_id, REGION)},
+            "BucketKeyEnabled": True}]})
+
+
+@pytest.fixture
+def workloads():
+    """(config, names, {role: session}) with the regulated account's records built correctly."""
+    with mock_aws():
+        config = load_config(REFERENCE_CONFIG)
+        names = Names(config)
+        account_id = config.account(REGULATED).id
+        sessions = {REGULATED: session_for(account_id)}
+        build_records(sessions[REGULATED], config, names, account_id)
+        build_config_recorder(sessions[REGULATED], names, account_id)
+        yield config, names, sessions
+
+
+EXPECTED = {
+    REGULATED: {"GXP-CFG-01", "GXP-CFG-04", "GXP-REC-01", "GXP-REC-02"} | {f"GXP-S3-0{i}" for i in range(3, 8)},
+}
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_correct_workloads_pass_every_check(workloads, role):
+    config, names, sessions = workloads
+    results = run_iq(sessions[role], config, role, REGION)
+    assert {r.control_id for r in results} == EXPECTED[role]
+    assert failing(results) == set(), [r for r in results if not r.passed]
+    # Every data class's bucket is looked at by the record checks.
+    account = config.account(role).id
+    for control_id in ("GXP-REC-01", "GXP-REC-02"):
+        assert {r.resource for r in results if r.control_id == control_id} == {
+            names.records_bucket(d.name, account, REGION) for d in config.data_classes}
+
+
+# -- break exactly one thing, and exactly that control fails --------------------------------------
+
+
+def _first_class(c):
+    return c.data_classes[0]
+
+
+def _record_bucket(c, n, data_class=None):
+    return n.records_bucket((data_class or _first_class(c)).name, c.account(REGULATED).id, REGION)
+
+
+def _s3(s):
+    return s[REGULATED].client("s3")
+
+
+def _lock(c, n, s, mode, days):
+    _s3(s).put_object_lock_configuration(Bucket=_record_bucket(c, n), ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": mode, "Days": days}}})
+
+
+def _other_class_key(c, n, s):
+    other = c.data_classes[1]
+    _s3(s).put_bucket_encryption(Bucket=_record_bucket(c, n), ServerSideEncryptionConfiguration={"Rules": [{
+        "ApplyServerSideEncryptionByDefault": {
+            "SSEAlgorithm": "aws:kms",
+            "KMSMasterKeyID": n.records_key_alias_arn(other.name, c.account(REGULATED).id, REGION)}}]})
+
+
+def _record_key_rotation_off(c, n, s):
+    kms = s[REGULATED].client("kms")
+    alias = n.records_key_alias(c.data_classes[-1].name)
+    kms.disable_key_rotation(KeyId=kms.describe_key(KeyId=alias)["KeyMetadata"]["KeyId"])
+
+
+BREAKS = {
+    "record lock in GOVERNANCE mode": (REGULATED, "GXP-REC-01",
+                                       lambda c, n, s: _lock(c, n, s, "GOVERNANCE", _first_class(c).days)),
+    "record retention shorter than the class": (REGULATED, "GXP-REC-01",
+                                                lambda c, n, s: _lock(c, n, s, "COMPLIANCE", _first_class(c).days - 1)),
+    "record bucket under another class's key": (REGULATED, "GXP-REC-02", _other_class_key),
+    "record key rotation off": (REGULATED, "GXP-REC-02", _record_key_rotation_off),
+    "records access-log versioning suspended": (REGULATED, "GXP-S3-03", lambda c, n, s: _s3(s).put_bucket_versioning(
+        Bucket=n.records_access_log_bucket(c.account(REGULATED).id, REGION),
+        VersioningConfiguration={"Status": "Suspended"})),
+    "record TLS deny removed": (REGULATED, "GXP-S3-04", lambda c, n, s: _s3(s).put_bucket_policy(
+        Bucket=_record_bucket(c, n), Policy=bucket_policy(_record_bucket(c, n), tls=False))),
+    "record delete deny removed": (REGULATED, "GXP-S3-05", lambda c, n, s: _s3(s).put_bucket_policy(
+        Bucket=_record_bucket(c, n), Policy=bucket_policy(_record_bucket(c, n), destroy=False))),
+    "record public access allowed": (REGULATED, "GXP-S3-06", lambda c, n, s: _s3(s).put_public_access_block(
+        Bucket=_record_bucket(c, n), PublicAccessBlockConfiguration={**ALL_TRUE, "RestrictPublicBuckets": False})),
+    "record access logging off": (REGULATED, "GXP-S3-07", lambda c, n, s: _s3(s).put_bucket_logging(
+        Bucket=_record_bucket(c, n), BucketLoggingStatus={})),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BREAKS))
+def test_breaking_one_workload_thing_fails_exactly_that_control(workloads, case):
+    config, names, sessions = workloads
+    role, control_id, breaker = BREAKS[case]
+    breaker(config, names, sessions)
+    assert failing(run_iq(sessions[role], config, role, REGION)) == {control_id}
+
+
+def test_research_account_runs_no_record_checks(workloads):
+    config, names, sessions = workloads
+    with_research = session_for(config.account("research").id)
+    build_config_recorder(with_research, names, config.account("research").id)
+    results = run_iq(with_research, config, "research", REGION)
+    assert not {r.control_id for r in results} & {"GXP-REC-01", "GXP-REC-02", "GXP-S3-05"}
