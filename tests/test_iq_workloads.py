@@ -1,6 +1,7 @@
 """IQ for the workload accounts against moto: the regulated records of one regulated account and
 region (one bucket and key per data class, built as stacks/records.py builds them), checked by the
-record checks (GXP-REC-01/02) and the bucket checks they share with the log archive (GXP-S3-03..07).
+record checks (GXP-REC-01/02) and the bucket checks they share with the log archive (GXP-S3-03..07);
+and its discovery compute (workload VPC with flow log, Spot-first Batch; GXP-NET-01/02, GXP-BATCH-01).
 
 The audit-substrate helpers (sessions into config accounts, bucket policies, the Config recorder)
 come from tests/test_iq.py, so both files build buckets the same way."""
@@ -11,6 +12,7 @@ import pytest
 from moto import mock_aws
 
 from gxp_landing_zone.config import load_config
+from gxp_landing_zone.constructs.spot_first_batch import RETRY_ATTEMPTS, RETRY_ON_STATUS_REASONS
 from gxp_landing_zone.naming import Names
 from gxp_landing_zone.validation.iq import run_iq
 from tests.test_iq import REFERENCE_CONFIG, REGION, bucket_policy, build_config_recorder, failing, session_for
@@ -47,6 +49,33 @@ def build_records(session, config, names: Names, account_id: str) -> None:
             "BucketKeyEnabled": True}]})
 
 
+def retry_strategy(*, catch_all=True) -> dict:
+    rules = [{"action": "RETRY", "onStatusReason": reason} for reason in RETRY_ON_STATUS_REASONS]
+    return {"attempts": RETRY_ATTEMPTS, "evaluateOnExit": rules + ([{"action": "EXIT", "onReason": "*"}] if catch_all else [])}
+
+
+def build_compute(session, role: str, account_id: str) -> dict:
+    """The workload VPC (isolated, flow-logged) and Spot-first Batch, as stacks/compute.py builds them."""
+    ec2, iam, batch = session.client("ec2"), session.client("iam"), session.client("batch")
+    tags = [{"ResourceType": "vpc", "Tags": [{"Key": "gxp:account-role", "Value": role}]}]
+    vpc = ec2.create_vpc(CidrBlock="10.40.0.0/16", TagSpecifications=tags)["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.40.0.0/20")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName="batch", Description="batch", VpcId=vpc)["GroupId"]
+    session.client("logs").create_log_group(logGroupName="/gxp/flow-logs")
+    ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL", LogDestinationType="cloud-watch-logs",
+                         LogGroupName="/gxp/flow-logs", DeliverLogsPermissionArn=f"arn:aws:iam::{account_id}:role/flow-logs")
+    service_role = iam.create_role(RoleName="batch-service", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    profile = iam.create_instance_profile(InstanceProfileName="batch-instance")["InstanceProfile"]["Arn"]
+    resources = {"minvCpus": 0, "maxvCpus": 64, "instanceTypes": ["c6i"], "subnets": [subnet],
+                 "securityGroupIds": [group], "instanceRole": profile}
+    for name, kind, strategy in (("spot", "SPOT", "SPOT_PRICE_CAPACITY_OPTIMIZED"), ("on-demand", "EC2", "BEST_FIT_PROGRESSIVE")):
+        batch.create_compute_environment(computeEnvironmentName=name, type="MANAGED", state="ENABLED", serviceRole=service_role,
+                                         computeResources={**resources, "type": kind, "allocationStrategy": strategy})
+    batch.register_job_definition(jobDefinitionName="gxp-discovery-cpu", type="container", retryStrategy=retry_strategy(),
+                                  containerProperties={"image": "worker", "vcpus": 4, "memory": 8192})
+    return {"vpc": vpc, "subnet": subnet, "group": group, "service_role": service_role, "resources": resources}
+
+
 @pytest.fixture
 def workloads():
     """(config, names, {role: session}) with the regulated account's records built correctly."""
@@ -57,11 +86,13 @@ def workloads():
         sessions = {REGULATED: session_for(account_id)}
         build_records(sessions[REGULATED], config, names, account_id)
         build_config_recorder(sessions[REGULATED], names, account_id)
+        sessions["compute"] = build_compute(sessions[REGULATED], REGULATED, account_id)
         yield config, names, sessions
 
 
 EXPECTED = {
-    REGULATED: {"GXP-CFG-01", "GXP-CFG-04", "GXP-REC-01", "GXP-REC-02"} | {f"GXP-S3-0{i}" for i in range(3, 8)},
+    REGULATED: {"GXP-CFG-01", "GXP-CFG-04", "GXP-REC-01", "GXP-REC-02", "GXP-NET-01", "GXP-NET-02", "GXP-BATCH-01"}
+    | {f"GXP-S3-0{i}" for i in range(3, 8)},
 }
 
 
@@ -112,6 +143,27 @@ def _record_key_rotation_off(c, n, s):
     kms.disable_key_rotation(KeyId=kms.describe_key(KeyId=alias)["KeyMetadata"]["KeyId"])
 
 
+def _ec2(s):
+    return s[REGULATED].client("ec2")
+
+
+def _internet_gateway(s):
+    gateway = _ec2(s).create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    _ec2(s).attach_internet_gateway(InternetGatewayId=gateway, VpcId=s["compute"]["vpc"])
+
+
+def _flow_log_deleted(s):
+    flows = _ec2(s).describe_flow_logs()["FlowLogs"]
+    _ec2(s).delete_flow_logs(FlowLogIds=[f["FlowLogId"] for f in flows])
+
+
+def _spot_on_lowest_price(s):
+    built = s["compute"]
+    s[REGULATED].client("batch").create_compute_environment(
+        computeEnvironmentName="spot-cheap", type="MANAGED", state="ENABLED", serviceRole=built["service_role"],
+        computeResources={**built["resources"], "type": "SPOT", "allocationStrategy": "BEST_FIT"})
+
+
 BREAKS = {
     "record lock in GOVERNANCE mode": (REGULATED, "GXP-REC-01",
                                        lambda c, n, s: _lock(c, n, s, "GOVERNANCE", _first_class(c).days)),
@@ -130,6 +182,13 @@ BREAKS = {
         Bucket=_record_bucket(c, n), PublicAccessBlockConfiguration={**ALL_TRUE, "RestrictPublicBuckets": False})),
     "record access logging off": (REGULATED, "GXP-S3-07", lambda c, n, s: _s3(s).put_bucket_logging(
         Bucket=_record_bucket(c, n), BucketLoggingStatus={})),
+    "flow log deleted": (REGULATED, "GXP-NET-01", lambda c, n, s: _flow_log_deleted(s)),
+    "internet gateway attached": (REGULATED, "GXP-NET-02", lambda c, n, s: _internet_gateway(s)),
+    "Spot environment on lowest price": (REGULATED, "GXP-BATCH-01", lambda c, n, s: _spot_on_lowest_price(s)),
+    "job definition without catch-all EXIT": (REGULATED, "GXP-BATCH-01", lambda c, n, s: s[REGULATED].client(
+        "batch").register_job_definition(jobDefinitionName="gxp-discovery-gpu", type="container",
+                                         retryStrategy=retry_strategy(catch_all=False),
+                                         containerProperties={"image": "worker", "vcpus": 4, "memory": 8192})),
 }
 
 
@@ -146,4 +205,5 @@ def test_research_account_runs_no_record_checks(workloads):
     with_research = session_for(config.account("research").id)
     build_config_recorder(with_research, names, config.account("research").id)
     results = run_iq(with_research, config, "research", REGION)
-    assert not {r.control_id for r in results} & {"GXP-REC-01", "GXP-REC-02", "GXP-S3-05"}
+    # NET-02 is regulated-only: the research account may have a NAT gateway where the config allows it.
+    assert not {r.control_id for r in results} & {"GXP-REC-01", "GXP-REC-02", "GXP-S3-05", "GXP-NET-02"}

@@ -16,18 +16,20 @@ from botocore.exceptions import ClientError
 from ...config import AccountKind
 from ...constructs import guardrails
 from ...constructs.gxp_bucket import DENIED_OUTSIDE_DEPLOYMENT, DENIED_TO_ALL
+from ...constructs.spot_first_batch import RETRY_ATTEMPTS, RETRY_ON_STATUS_REASONS
+from ...naming import (
+    CONFIG_RECORDER_NAME,
+    REGULATED_OU,
+    SCP_ALLOWED_REGIONS,
+    SCP_DENY_ROOT_AND_LEAVING,
+    SCP_PROTECT_AUDIT_SUBSTRATE,
+    SCP_PROTECT_REGULATED_KEYS,
+    TRAIL_LOGS_KEY_ALIAS,
+)
 from ..controls import by_id
 
 EXCERPT_CHARS = 300
 ALL_KINDS = frozenset(AccountKind)
-# Names fixed in the stacks rather than derived in naming.py; kept here so IQ reads the same ones.
-RECORDER_NAME = "gxp-recorder"  # constructs/config_recorder.py
-TRAIL_LOGS_KEY_ALIAS = "alias/gxp/trail-logs"  # stacks/organization.py
-SCP_AUDIT_SUBSTRATE = "gxp-protect-audit-substrate"  # stacks/organization.py
-SCP_ROOT_AND_LEAVING = "gxp-deny-root-and-leaving"
-SCP_ALLOWED_REGIONS = "gxp-allowed-regions"
-SCP_REGULATED_KEYS = "gxp-protect-regulated-keys"
-REGULATED_OU = "Regulated"
 
 _CONTROLS = by_id()
 
@@ -406,6 +408,110 @@ def check_record_class_key(session, config, names) -> list[CheckResult]:
     return out
 
 
+# -- Discovery compute (workload accounts, each workload region; stacks/compute.py) ---------------------
+# The workload VPC is found by the account-role tag every GxpStack puts on its resources, so a
+# default VPC (untagged, not part of the estate) is not mistaken for it.
+
+WORKLOADS = {AccountKind.REGULATED, AccountKind.RESEARCH}
+
+
+def _workload_vpcs(session, config) -> tuple[list[str], str | None]:
+    account = _this_account(session, config)
+    resp, err = call(
+        session.client("ec2").describe_vpcs, Filters=[{"Name": "tag:gxp:account-role", "Values": [account.role]}]
+    )
+    return [v["VpcId"] for v in (resp or {}).get("Vpcs", [])], err
+
+
+def _runs_compute(session, config) -> bool:
+    return config.compute_settings(_this_account(session, config)).enabled
+
+
+@iq_check("GXP-NET-01", WORKLOADS, regions="workload")
+def check_flow_logs(session, config, names) -> list[CheckResult]:
+    if not _runs_compute(session, config):
+        return []
+    expected = "a flow log with TrafficType ALL, FlowLogStatus ACTIVE"
+    vpcs, err = _workload_vpcs(session, config)
+    if err or not vpcs:
+        return [result("GXP-NET-01", "workload VPC", expected, err or "no VPC tagged gxp:account-role", False)]
+    out = []
+    for vpc in vpcs:
+        resp, err = call(session.client("ec2").describe_flow_logs, Filters=[{"Name": "resource-id", "Values": [vpc]}])
+        flows = [
+            _pick(f, "TrafficType", "FlowLogStatus", "DeliverLogsStatus", "LogDestinationType")
+            for f in (resp or {}).get("FlowLogs", [])
+        ]
+        ok = not err and any(f["TrafficType"] == "ALL" and f["FlowLogStatus"] == "ACTIVE" for f in flows)
+        out.append(result("GXP-NET-01", vpc, expected, err or flows or "no flow log", ok))
+    return out
+
+
+@iq_check("GXP-NET-02", REGULATED, regions="workload")
+def check_no_internet_path(session, config, names) -> list[CheckResult]:
+    if not _runs_compute(session, config):
+        return []
+    expected = "no internet gateway, egress-only internet gateway or NAT gateway"
+    vpcs, err = _workload_vpcs(session, config)
+    if err or not vpcs:
+        return [result("GXP-NET-02", "workload VPC", expected, err or "no VPC tagged gxp:account-role", False)]
+    ec2 = session.client("ec2")
+    out = []
+    for vpc in vpcs:
+        igw, e1 = call(ec2.describe_internet_gateways, Filters=[{"Name": "attachment.vpc-id", "Values": [vpc]}])
+        eigw, e2 = call(ec2.describe_egress_only_internet_gateways)
+        nat, e3 = call(ec2.describe_nat_gateways, Filters=[{"Name": "vpc-id", "Values": [vpc]}])
+        observed = {
+            "InternetGateways": [g["InternetGatewayId"] for g in (igw or {}).get("InternetGateways", [])],
+            # describe_egress_only_internet_gateways has no VPC filter; match the attachment here.
+            "EgressOnlyInternetGateways": [
+                g["EgressOnlyInternetGatewayId"]
+                for g in (eigw or {}).get("EgressOnlyInternetGateways", [])
+                if any(a.get("VpcId") == vpc for a in g.get("Attachments", []))
+            ],
+            "NatGateways": [
+                g["NatGatewayId"] for g in (nat or {}).get("NatGateways", []) if g.get("State") not in ("deleted", "deleting")
+            ],
+        }
+        errors = [e for e in (e1, e2, e3) if e]
+        ok = not errors and not any(observed.values())
+        out.append(result("GXP-NET-02", vpc, expected, errors or observed, ok))
+    return out
+
+
+def _retry_rules(strategy: dict) -> list[tuple]:
+    return [(e.get("action", "").upper(), e.get("onStatusReason"), e.get("onReason")) for e in strategy.get("evaluateOnExit", [])]
+
+
+@iq_check("GXP-BATCH-01", WORKLOADS, regions="workload")
+def check_batch_spot_and_retries(session, config, names) -> list[CheckResult]:
+    """Spot environments use SPOT_PRICE_CAPACITY_OPTIMIZED (deepest pools, fewest reclaims) and every
+    active job definition retries exactly the Spot-reclaim and start-up reasons, then EXITs."""
+    if not _runs_compute(session, config):
+        return []
+    wanted = [("RETRY", reason, None) for reason in RETRY_ON_STATUS_REASONS] + [("EXIT", None, "*")]
+    batch = session.client("batch")
+    out = []
+    envs, err = call(batch.describe_compute_environments)
+    spot = [e for e in (envs or {}).get("computeEnvironments", []) if e.get("computeResources", {}).get("type") == "SPOT"]
+    if err or not spot:
+        out.append(result("GXP-BATCH-01", "Spot compute environments", "at least one", err or "none", False))
+    for env in spot:
+        strategy = env["computeResources"].get("allocationStrategy")
+        out.append(result("GXP-BATCH-01", env["computeEnvironmentName"], "allocationStrategy SPOT_PRICE_CAPACITY_OPTIMIZED",
+                          {"allocationStrategy": strategy}, strategy == "SPOT_PRICE_CAPACITY_OPTIMIZED"))
+    defs, err = call(batch.describe_job_definitions, status="ACTIVE")
+    job_definitions = (defs or {}).get("jobDefinitions", [])
+    if err or not job_definitions:
+        out.append(result("GXP-BATCH-01", "job definitions", "at least one ACTIVE", err or "none", False))
+    expected = f"attempts {RETRY_ATTEMPTS}; RETRY on {list(RETRY_ON_STATUS_REASONS)}, then EXIT on *"
+    for jd in job_definitions:
+        strategy = jd.get("retryStrategy", {})
+        ok = strategy.get("attempts") == RETRY_ATTEMPTS and _retry_rules(strategy) == wanted
+        out.append(result("GXP-BATCH-01", f"{jd['jobDefinitionName']}:{jd.get('revision')}", expected, strategy or "no retryStrategy", ok))
+    return out
+
+
 # -- AWS Config (every account, every allowed region) -----------------------------------------------
 
 
@@ -415,15 +521,15 @@ def check_recorder(session, config, names) -> list[CheckResult]:
     # Global resource types are recorded once, in the home region (stacks/baseline.py).
     home = session.region_name == config.home_region
     expected = f"allSupported true, includeGlobalResourceTypes {str(home).lower()}, recording true"
-    recorders, err = call(client.describe_configuration_recorders, ConfigurationRecorderNames=[RECORDER_NAME])
+    recorders, err = call(client.describe_configuration_recorders, ConfigurationRecorderNames=[CONFIG_RECORDER_NAME])
     if err:
-        return [result("GXP-CFG-01", RECORDER_NAME, expected, err, False)]
+        return [result("GXP-CFG-01", CONFIG_RECORDER_NAME, expected, err, False)]
     group = recorders["ConfigurationRecorders"][0].get("recordingGroup", {})
-    status, err = call(client.describe_configuration_recorder_status, ConfigurationRecorderNames=[RECORDER_NAME])
+    status, err = call(client.describe_configuration_recorder_status, ConfigurationRecorderNames=[CONFIG_RECORDER_NAME])
     recording = status["ConfigurationRecordersStatus"][0].get("recording") if status else err
     observed = {**_pick(group, "allSupported", "includeGlobalResourceTypes"), "recording": recording}
     ok = group.get("allSupported") is True and group.get("includeGlobalResourceTypes") is home and recording is True
-    return [result("GXP-CFG-01", RECORDER_NAME, expected, observed, ok)]
+    return [result("GXP-CFG-01", CONFIG_RECORDER_NAME, expected, observed, ok)]
 
 
 @iq_check("GXP-CFG-04", ALL_KINDS, regions="all")
@@ -493,13 +599,13 @@ MANAGEMENT = {AccountKind.MANAGEMENT}
 @iq_check("GXP-SCP-01", MANAGEMENT)
 def check_scp_audit_tampering(session, config, names) -> list[CheckResult]:
     wanted = _audit_substrate_statement(names, "DenyAuditTrailTampering")
-    return _scp(session, "GXP-SCP-01", SCP_AUDIT_SUBSTRATE, wanted, _on_root(config))
+    return _scp(session, "GXP-SCP-01", SCP_PROTECT_AUDIT_SUBSTRATE, wanted, _on_root(config))
 
 
 @iq_check("GXP-SCP-02", MANAGEMENT)
 def check_scp_log_archive_tampering(session, config, names) -> list[CheckResult]:
     wanted = _audit_substrate_statement(names, "DenyLogArchiveTampering")
-    return _scp(session, "GXP-SCP-02", SCP_AUDIT_SUBSTRATE, wanted, _on_root(config))
+    return _scp(session, "GXP-SCP-02", SCP_PROTECT_AUDIT_SUBSTRATE, wanted, _on_root(config))
 
 
 @iq_check("GXP-SCP-03", MANAGEMENT)
@@ -509,13 +615,13 @@ def check_scp_regulated_keys(session, config, names) -> list[CheckResult]:
     def on_regulated_ou(targets: list[dict]) -> bool:
         return any(t.get("Type") == "ORGANIZATIONAL_UNIT" and t.get("Name") == REGULATED_OU for t in targets)
 
-    return _scp(session, "GXP-SCP-03", SCP_REGULATED_KEYS, wanted, on_regulated_ou)
+    return _scp(session, "GXP-SCP-03", SCP_PROTECT_REGULATED_KEYS, wanted, on_regulated_ou)
 
 
 @iq_check("GXP-SCP-04", MANAGEMENT)
 def check_scp_root_and_leaving(session, config, names) -> list[CheckResult]:
     wanted = guardrails.deny_root_and_leaving()["Statement"]
-    return _scp(session, "GXP-SCP-04", SCP_ROOT_AND_LEAVING, wanted, _on_root(config))
+    return _scp(session, "GXP-SCP-04", SCP_DENY_ROOT_AND_LEAVING, wanted, _on_root(config))
 
 
 @iq_check("GXP-SCP-05", MANAGEMENT)
