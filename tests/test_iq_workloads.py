@@ -1,14 +1,22 @@
 """IQ for the workload accounts against moto: the regulated records of one regulated account and
 region (one bucket and key per data class, built as stacks/records.py builds them), checked by the
 record checks (GXP-REC-01/02) and the bucket checks they share with the log archive (GXP-S3-03..07);
-and its discovery compute (workload VPC with flow log, Spot-first Batch; GXP-NET-01/02, GXP-BATCH-01).
+its e-signature service (signer user pool, ledger table; GXP-ESIG-01..03, GXP-DDB-01/02); and its
+discovery compute (workload VPC with flow log, Spot-first Batch; GXP-NET-01/02, GXP-BATCH-01).
+
+moto's Cognito cannot be imported here (it needs joserfc, which is not installed), so the signer-pool
+checks read a botocore Stubber that answers describe_user_pool as the deployed pool would
+(signatures/infrastructure.py); every other API is moto's.
 
 The audit-substrate helpers (sessions into config accounts, bucket policies, the Config recorder)
 come from tests/test_iq.py, so both files build buckets the same way."""
 
 from __future__ import annotations
 
+import copy
+
 import pytest
+from botocore.stub import Stubber
 from moto import mock_aws
 
 from gxp_landing_zone.config import load_config
@@ -76,6 +84,50 @@ def build_compute(session, role: str, account_id: str) -> dict:
     return {"vpc": vpc, "subnet": subnet, "group": group, "service_role": service_role, "resources": resources}
 
 
+ROLE_TAGS = {"gxp:account-role": REGULATED, "gxp:boundary": "regulated"}
+SIGNER_POOL = {
+    "Id": "us-east-1_Signers01",
+    "Name": "SignersA1B2C3-abcdef",
+    "MfaConfiguration": "ON",
+    "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
+    "Policies": {"PasswordPolicy": {
+        "MinimumLength": 14, "RequireUppercase": True, "RequireLowercase": True, "RequireNumbers": True,
+        "RequireSymbols": True, "TemporaryPasswordValidityDays": 3}},
+    "UserPoolTags": ROLE_TAGS,
+}
+
+
+class StubbedCognitoSession:
+    """A moto session whose cognito-idp clients answer from a Stubber with the current ``pool``."""
+
+    def __init__(self, session, pool: dict):
+        self._session, self.pool, self.region_name = session, pool, session.region_name
+
+    def client(self, service, **kwargs):
+        client = self._session.client(service, **kwargs)
+        if service == "cognito-idp":
+            stubber = Stubber(client)
+            summary = {"Id": self.pool["Id"], "Name": self.pool["Name"]}
+            stubber.add_response("list_user_pools", {"UserPools": [summary]}, {"MaxResults": 60})
+            stubber.add_response("describe_user_pool", {"UserPool": copy.deepcopy(self.pool)}, {"UserPoolId": self.pool["Id"]})
+            stubber.activate()
+        return client
+
+    def get_credentials(self):
+        return self._session.get_credentials()
+
+
+def build_ledger(session, name: str = "Signatures-Ledger", *, customer_key=True) -> None:
+    kms, dynamodb = session.client("kms"), session.client("dynamodb")
+    sse = {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": kms.create_key()["KeyMetadata"]["Arn"]} if customer_key else {}
+    dynamodb.create_table(
+        TableName=name, BillingMode="PAY_PER_REQUEST", DeletionProtectionEnabled=True,
+        KeySchema=[{"AttributeName": "record_id", "KeyType": "HASH"}, {"AttributeName": "seq", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": "record_id", "AttributeType": "S"}, {"AttributeName": "seq", "AttributeType": "N"}],
+        Tags=[{"Key": k, "Value": v} for k, v in ROLE_TAGS.items()], **({"SSESpecification": sse} if sse else {}))
+    dynamodb.update_continuous_backups(TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+
+
 @pytest.fixture
 def workloads():
     """(config, names, {role: session}) with the regulated account's records built correctly."""
@@ -83,8 +135,9 @@ def workloads():
         config = load_config(REFERENCE_CONFIG)
         names = Names(config)
         account_id = config.account(REGULATED).id
-        sessions = {REGULATED: session_for(account_id)}
+        sessions = {REGULATED: StubbedCognitoSession(session_for(account_id), copy.deepcopy(SIGNER_POOL))}
         build_records(sessions[REGULATED], config, names, account_id)
+        build_ledger(sessions[REGULATED])
         build_config_recorder(sessions[REGULATED], names, account_id)
         sessions["compute"] = build_compute(sessions[REGULATED], REGULATED, account_id)
         yield config, names, sessions
@@ -92,6 +145,7 @@ def workloads():
 
 EXPECTED = {
     REGULATED: {"GXP-CFG-01", "GXP-CFG-04", "GXP-REC-01", "GXP-REC-02", "GXP-NET-01", "GXP-NET-02", "GXP-BATCH-01"}
+    | {"GXP-ESIG-01", "GXP-ESIG-02", "GXP-ESIG-03", "GXP-DDB-01", "GXP-DDB-02"}
     | {f"GXP-S3-0{i}" for i in range(3, 8)},
 }
 
@@ -164,6 +218,14 @@ def _spot_on_lowest_price(s):
         computeResources={**built["resources"], "type": "SPOT", "allocationStrategy": "BEST_FIT"})
 
 
+def _pool(s):
+    return s[REGULATED].pool
+
+
+def _ddb(s):
+    return s[REGULATED].client("dynamodb")
+
+
 BREAKS = {
     "record lock in GOVERNANCE mode": (REGULATED, "GXP-REC-01",
                                        lambda c, n, s: _lock(c, n, s, "GOVERNANCE", _first_class(c).days)),
@@ -182,6 +244,19 @@ BREAKS = {
         Bucket=_record_bucket(c, n), PublicAccessBlockConfiguration={**ALL_TRUE, "RestrictPublicBuckets": False})),
     "record access logging off": (REGULATED, "GXP-S3-07", lambda c, n, s: _s3(s).put_bucket_logging(
         Bucket=_record_bucket(c, n), BucketLoggingStatus={})),
+    "MFA optional": (REGULATED, "GXP-ESIG-01", lambda c, n, s: _pool(s).update(MfaConfiguration="OPTIONAL")),
+    "remembered devices": (REGULATED, "GXP-ESIG-01", lambda c, n, s: _pool(s).update(DeviceConfiguration={
+        "ChallengeRequiredOnNewDevice": True, "DeviceOnlyRememberedOnUserPrompt": True})),
+    "self sign-up allowed": (REGULATED, "GXP-ESIG-02", lambda c, n, s: _pool(s).update(
+        AdminCreateUserConfig={"AllowAdminCreateUserOnly": False})),
+    "8-character passwords": (REGULATED, "GXP-ESIG-03",
+                              lambda c, n, s: _pool(s)["Policies"]["PasswordPolicy"].update(MinimumLength=8)),
+    "ledger PITR off": (REGULATED, "GXP-DDB-01", lambda c, n, s: _ddb(s).update_continuous_backups(
+        TableName="Signatures-Ledger", PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": False})),
+    "ledger deletion protection off": (REGULATED, "GXP-DDB-01", lambda c, n, s: _ddb(s).update_table(
+        TableName="Signatures-Ledger", DeletionProtectionEnabled=False)),
+    "table under the AWS owned key": (REGULATED, "GXP-DDB-02",
+                                      lambda c, n, s: build_ledger(s[REGULATED], "Ledger-2", customer_key=False)),
     "flow log deleted": (REGULATED, "GXP-NET-01", lambda c, n, s: _flow_log_deleted(s)),
     "internet gateway attached": (REGULATED, "GXP-NET-02", lambda c, n, s: _internet_gateway(s)),
     "Spot environment on lowest price": (REGULATED, "GXP-BATCH-01", lambda c, n, s: _spot_on_lowest_price(s)),

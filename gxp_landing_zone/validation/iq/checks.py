@@ -408,6 +408,139 @@ def check_record_class_key(session, config, names) -> list[CheckResult]:
     return out
 
 
+# -- Electronic signatures (regulated accounts, each workload region; stacks/signatures.py) ------------
+# The user pool and the ledger table have CloudFormation-generated names; IQ finds them by the
+# account-role tag every GxpStack puts on its resources.
+
+
+def _tagged_for(tags: dict, account) -> bool:
+    return tags.get("gxp:account-role") == account.role
+
+
+def _signer_pools(session, config) -> tuple[list[dict], str | None]:
+    account = _this_account(session, config)
+    cognito = session.client("cognito-idp")
+    listed, err = call(cognito.list_user_pools, MaxResults=60)
+    if err:
+        return [], err
+    pools = []
+    for summary in listed.get("UserPools", []):
+        described, err = call(cognito.describe_user_pool, UserPoolId=summary["Id"])
+        if err:
+            return [], err
+        if _tagged_for(described["UserPool"].get("UserPoolTags", {}), account):
+            pools.append(described["UserPool"])
+    return pools, None
+
+
+def _pool_results(session, config, control_id: str, expected: str, judge: Callable) -> list[CheckResult]:
+    pools, err = _signer_pools(session, config)
+    if err or not pools:
+        return [result(control_id, "signer user pool", expected, err or "no user pool tagged gxp:account-role", False)]
+    out = []
+    for pool in pools:
+        observed, ok = judge(pool)
+        out.append(result(control_id, pool["Id"], expected, observed, ok))
+    return out
+
+
+@iq_check("GXP-ESIG-01", REGULATED, regions="workload")
+def check_signer_mfa(session, config, names) -> list[CheckResult]:
+    def judge(pool):
+        # A remembered device may stand in for the second factor, so device tracking must be absent.
+        observed = {"MfaConfiguration": pool.get("MfaConfiguration"), "DeviceConfiguration": pool.get("DeviceConfiguration")}
+        return observed, pool.get("MfaConfiguration") == "ON" and not pool.get("DeviceConfiguration")
+
+    return _pool_results(session, config, "GXP-ESIG-01", "MfaConfiguration ON, no DeviceConfiguration", judge)
+
+
+@iq_check("GXP-ESIG-02", REGULATED, regions="workload")
+def check_signer_admin_create_only(session, config, names) -> list[CheckResult]:
+    def judge(pool):
+        admin = pool.get("AdminCreateUserConfig", {})
+        return _pick(admin, "AllowAdminCreateUserOnly"), admin.get("AllowAdminCreateUserOnly") is True
+
+    return _pool_results(session, config, "GXP-ESIG-02", "AllowAdminCreateUserOnly true", judge)
+
+
+MIN_PASSWORD_LENGTH = 12  # control_sets/signatures.py, GXP-ESIG-03
+MAX_TEMPORARY_PASSWORD_DAYS = 7
+
+
+@iq_check("GXP-ESIG-03", REGULATED, regions="workload")
+def check_signer_password_policy(session, config, names) -> list[CheckResult]:
+    def judge(pool):
+        policy = pool.get("Policies", {}).get("PasswordPolicy", {})
+        ok = (
+            (policy.get("MinimumLength") or 0) >= MIN_PASSWORD_LENGTH
+            and all(policy.get(k) is True for k in ("RequireUppercase", "RequireLowercase", "RequireNumbers", "RequireSymbols"))
+            and 0 < (policy.get("TemporaryPasswordValidityDays") or 0) <= MAX_TEMPORARY_PASSWORD_DAYS
+        )
+        return policy or "no PasswordPolicy", ok
+
+    expected = (
+        f"MinimumLength >= {MIN_PASSWORD_LENGTH}; upper, lower, numbers, symbols required; "
+        f"TemporaryPasswordValidityDays <= {MAX_TEMPORARY_PASSWORD_DAYS}"
+    )
+    return _pool_results(session, config, "GXP-ESIG-03", expected, judge)
+
+
+def _estate_tables(session, config) -> tuple[list[dict], str | None]:
+    account = _this_account(session, config)
+    dynamodb = session.client("dynamodb")
+    listed, err = call(dynamodb.list_tables)
+    if err:
+        return [], err
+    tables = []
+    for name in listed.get("TableNames", []):
+        described, err = call(dynamodb.describe_table, TableName=name)
+        if err:
+            return [], err
+        table = described["Table"]
+        tags, err = call(dynamodb.list_tags_of_resource, ResourceArn=table["TableArn"])
+        if err:
+            return [], err
+        if _tagged_for({t["Key"]: t["Value"] for t in tags.get("Tags", [])}, account):
+            tables.append(table)
+    return tables, None
+
+
+@iq_check("GXP-DDB-01", REGULATED, regions="workload")
+def check_table_recoverable(session, config, names) -> list[CheckResult]:
+    expected = "PointInTimeRecoveryStatus ENABLED, DeletionProtectionEnabled true"
+    tables, err = _estate_tables(session, config)
+    if err or not tables:
+        return [result("GXP-DDB-01", "signature ledger", expected, err or "no table tagged gxp:account-role", False)]
+    out = []
+    for table in tables:
+        backups, err = call(session.client("dynamodb").describe_continuous_backups, TableName=table["TableName"])
+        pitr = (backups or {}).get("ContinuousBackupsDescription", {}).get("PointInTimeRecoveryDescription", {})
+        observed = {"PointInTimeRecoveryStatus": err or pitr.get("PointInTimeRecoveryStatus"),
+                    "DeletionProtectionEnabled": table.get("DeletionProtectionEnabled")}
+        ok = not err and pitr.get("PointInTimeRecoveryStatus") == "ENABLED" and table.get("DeletionProtectionEnabled") is True
+        out.append(result("GXP-DDB-01", table["TableName"], expected, observed, ok))
+    return out
+
+
+@iq_check("GXP-DDB-02", REGULATED, regions="workload")
+def check_table_kms(session, config, names) -> list[CheckResult]:
+    expected = "SSEType KMS, Status ENABLED, with a customer-managed key"
+    tables, err = _estate_tables(session, config)
+    if err or not tables:
+        return [result("GXP-DDB-02", "signature ledger", expected, err or "no table tagged gxp:account-role", False)]
+    out = []
+    for table in tables:
+        sse = table.get("SSEDescription", {})
+        key_arn = sse.get("KMSMasterKeyArn")
+        # Without a KMSMasterKeyArn the table uses the AWS owned key; an AWS managed key reports KeyManager AWS.
+        meta, kerr = call(session.client("kms").describe_key, KeyId=key_arn) if key_arn else (None, "no KMSMasterKeyArn")
+        manager = (meta or {}).get("KeyMetadata", {}).get("KeyManager")
+        observed = {**_pick(sse, "SSEType", "Status", "KMSMasterKeyArn"), "KeyManager": kerr or manager}
+        ok = sse.get("SSEType") == "KMS" and sse.get("Status") == "ENABLED" and manager == "CUSTOMER"
+        out.append(result("GXP-DDB-02", table["TableName"], expected, observed, ok))
+    return out
+
+
 # -- Discovery compute (workload accounts, each workload region; stacks/compute.py) ---------------------
 # The workload VPC is found by the account-role tag every GxpStack puts on its resources, so a
 # default VPC (untagged, not part of the estate) is not mistaken for it.
