@@ -2,8 +2,9 @@
 with boto3 in moto's multi-account mode (assume_role into each account ID from the config), so the
 config is used unchanged except for the organization root ID, which moto generates.
 
-moto 5.2 implements every API the checks call (object lock, trail status, Config recorder status,
-Organizations policies and targets), so no check needs a botocore Stubber."""
+moto 5.2 implements every API the audit-substrate checks call (object lock, trail status, Config
+recorder status, Organizations policies and targets), so none of them needs a botocore Stubber. The
+workload accounts' checks are tested in tests/test_iq_workloads.py (there Cognito is stubbed)."""
 
 from __future__ import annotations
 
