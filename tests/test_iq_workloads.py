@@ -20,6 +20,7 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 from gxp_landing_zone.config import load_config
+from gxp_landing_zone.config.compute import ComputeOverride
 from gxp_landing_zone.constructs.spot_first_batch import RETRY_ATTEMPTS, RETRY_ON_STATUS_REASONS
 from gxp_landing_zone.naming import Names
 from gxp_landing_zone.validation.iq import run_iq
@@ -128,9 +129,20 @@ def build_ledger(session, name: str = "Signatures-Ledger", *, customer_key=True)
     dynamodb.update_continuous_backups(TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
 
 
+COMPUTE_CHECKS = {"GXP-NET-01", "GXP-NET-02", "GXP-BATCH-01"}
+
+
+def without_compute(config, role: str):
+    """The config with compute switched off for one account, so its compute checks do not run."""
+    accounts = {**config.compute.accounts, role: ComputeOverride(enabled=False)}
+    return config.model_copy(update={"compute": config.compute.model_copy(update={"accounts": accounts})})
+
+
 @pytest.fixture
-def workloads():
-    """(config, names, {role: session}) with the regulated account's records built correctly."""
+def workloads(request):
+    """(config, names, {role: session}) with the regulated account's records, signature service and
+    (unless the test asks for none, which keeps moto's EC2, IAM and Batch set-up out of it) compute built."""
+    with_compute = getattr(request, "param", True)
     with mock_aws():
         config = load_config(REFERENCE_CONFIG)
         names = Names(config)
@@ -139,7 +151,10 @@ def workloads():
         build_records(sessions[REGULATED], config, names, account_id)
         build_ledger(sessions[REGULATED])
         build_config_recorder(sessions[REGULATED], names, account_id)
-        sessions["compute"] = build_compute(sessions[REGULATED], REGULATED, account_id)
+        if with_compute:
+            sessions["compute"] = build_compute(sessions[REGULATED], REGULATED, account_id)
+        else:
+            config = without_compute(config, REGULATED)
         yield config, names, sessions
 
 
@@ -268,7 +283,9 @@ BREAKS = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(BREAKS))
+@pytest.mark.parametrize(
+    "case, workloads", [(case, BREAKS[case][1] in COMPUTE_CHECKS) for case in sorted(BREAKS)], indirect=["workloads"]
+)
 def test_breaking_one_workload_thing_fails_exactly_that_control(workloads, case):
     config, names, sessions = workloads
     role, control_id, breaker = BREAKS[case]
@@ -276,6 +293,7 @@ def test_breaking_one_workload_thing_fails_exactly_that_control(workloads, case)
     assert failing(run_iq(sessions[role], config, role, REGION)) == {control_id}
 
 
+@pytest.mark.parametrize("workloads", [False], indirect=True)
 def test_research_account_runs_no_record_checks(workloads):
     config, names, sessions = workloads
     with_research = session_for(config.account("research").id)
