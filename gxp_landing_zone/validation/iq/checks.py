@@ -196,9 +196,9 @@ def _record_buckets(session, config, names) -> list[str]:
 
 
 def _buckets(session, config, names) -> list[str]:
-    if _this_account(session, config).kind is AccountKind.REGULATED:
-        account_id = _this_account(session, config).id
-        return [*_record_buckets(session, config, names), names.records_access_log_bucket(account_id, session.region_name)]
+    account = _this_account(session, config)
+    if account.kind is AccountKind.REGULATED:
+        return [*_record_buckets(session, config, names), names.records_access_log_bucket(account.id, session.region_name)]
     return [names.trail_bucket, names.config_bucket, names.access_log_bucket]
 
 
@@ -212,8 +212,9 @@ def _kms_and_logged(names) -> list[str]:
 
 def _logged(session, config, names) -> dict[str, str]:
     """Bucket -> the access-log bucket it must deliver to."""
-    if _this_account(session, config).kind is AccountKind.REGULATED:
-        target = names.records_access_log_bucket(_this_account(session, config).id, session.region_name)
+    account = _this_account(session, config)
+    if account.kind is AccountKind.REGULATED:
+        target = names.records_access_log_bucket(account.id, session.region_name)
         return {bucket: target for bucket in _record_buckets(session, config, names)}
     return {bucket: names.access_log_bucket for bucket in _kms_and_logged(names)}
 
