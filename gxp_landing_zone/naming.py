@@ -5,6 +5,16 @@ from __future__ import annotations
 
 from .config import EstateConfig
 
+# Fixed names, created by the stacks and read back by the IQ checks: one definition each, so a
+# rename in a stack cannot leave IQ looking for the old name.
+CONFIG_RECORDER_NAME = "gxp-recorder"  # every account and allowed region (constructs/config_recorder.py)
+TRAIL_LOGS_KEY_ALIAS = "alias/gxp/trail-logs"  # management account (stacks/organization.py)
+REGULATED_OU = "Regulated"
+SCP_PROTECT_AUDIT_SUBSTRATE = "gxp-protect-audit-substrate"
+SCP_DENY_ROOT_AND_LEAVING = "gxp-deny-root-and-leaving"
+SCP_ALLOWED_REGIONS = "gxp-allowed-regions"
+SCP_PROTECT_REGULATED_KEYS = "gxp-protect-regulated-keys"
+
 COMPASS = {"north": "n", "south": "s", "east": "e", "west": "w", "central": "c",
            "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw"}
 

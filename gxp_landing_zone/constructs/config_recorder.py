@@ -10,6 +10,8 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from ..naming import CONFIG_RECORDER_NAME
+
 
 @dataclass(frozen=True)
 class BaselineRule:
@@ -68,7 +70,7 @@ class ConfigRecorder(Construct):
         self.recorder = config_.CfnConfigurationRecorder(
             self,
             "Recorder",
-            name="gxp-recorder",
+            name=CONFIG_RECORDER_NAME,
             role_arn=role_arn,
             recording_group=config_.CfnConfigurationRecorder.RecordingGroupProperty(
                 all_supported=True,

@@ -8,10 +8,18 @@ from ..constructs import guardrails
 from ..constructs.compliance_events import ChangeForwarder, ForwardedChange
 from ..constructs.managed_key import ManagedKey
 from ..constructs.organization_trail import OrganizationTrail
+from ..naming import (
+    REGULATED_OU,
+    SCP_ALLOWED_REGIONS,
+    SCP_DENY_ROOT_AND_LEAVING,
+    SCP_PROTECT_AUDIT_SUBSTRATE,
+    SCP_PROTECT_REGULATED_KEYS,
+    TRAIL_LOGS_KEY_ALIAS,
+)
 from ..validation.conformance import trail_change_pattern
 from .base import GxpStack
 
-OU_NAMES = ("Security", "Regulated", "Research")
+OU_NAMES = ("Security", REGULATED_OU, "Research")
 
 
 class OrganizationStack(GxpStack):
@@ -28,38 +36,38 @@ class OrganizationStack(GxpStack):
             name: orgs.CfnOrganizationalUnit(self, f"{name}OrganizationalUnit", name=name, parent_id=root)
             for name in OU_NAMES
         }
-        regulated_targets = [self.ous["Regulated"].attr_id] + [a.id for a in config.regulated_accounts]
+        regulated_targets = [self.ous[REGULATED_OU].attr_id] + [a.id for a in config.regulated_accounts]
         self._scp(
             "ProtectAuditSubstratePolicy",
-            "gxp-protect-audit-substrate",
+            SCP_PROTECT_AUDIT_SUBSTRATE,
             "Deny stopping, altering or deleting CloudTrail, AWS Config and the log-archive buckets",
             guardrails.protect_audit_substrate([names.trail_bucket, names.config_bucket, names.access_log_bucket]),
             [root],
         )
         self._scp(
             "DenyRootAndLeavingPolicy",
-            "gxp-deny-root-and-leaving",
+            SCP_DENY_ROOT_AND_LEAVING,
             "Deny root-user actions and leaving the organization",
             guardrails.deny_root_and_leaving(),
             [root],
         )
         self._scp(
             "AllowedRegionsPolicy",
-            "gxp-allowed-regions",
+            SCP_ALLOWED_REGIONS,
             f"Deny regional actions outside {', '.join(config.allowed_regions)}",
             guardrails.deny_outside_regions(config.allowed_regions),
             [root],
         )
         self._scp(
             "ProtectRegulatedKeysPolicy",
-            "gxp-protect-regulated-keys",
+            SCP_PROTECT_REGULATED_KEYS,
             "Deny scheduling deletion of, disabling, or stopping rotation of KMS keys in regulated accounts",
             guardrails.protect_regulated_keys(),
             regulated_targets,
         )
 
         self.trail_logs_key = ManagedKey(
-            self, "TrailLogsKey", alias="alias/gxp/trail-logs", description="Encrypts the trail's CloudWatch Logs copy"
+            self, "TrailLogsKey", alias=TRAIL_LOGS_KEY_ALIAS, description="Encrypts the trail's CloudWatch Logs copy"
         )
         self.trail_logs_key.allow(
             "CloudWatchLogsEncrypts",

@@ -16,18 +16,20 @@ from botocore.exceptions import ClientError
 from ...config import AccountKind
 from ...constructs import guardrails
 from ...constructs.gxp_bucket import DENIED_OUTSIDE_DEPLOYMENT, DENIED_TO_ALL
+from ...constructs.spot_first_batch import RETRY_ATTEMPTS, RETRY_ON_STATUS_REASONS
+from ...naming import (
+    CONFIG_RECORDER_NAME,
+    REGULATED_OU,
+    SCP_ALLOWED_REGIONS,
+    SCP_DENY_ROOT_AND_LEAVING,
+    SCP_PROTECT_AUDIT_SUBSTRATE,
+    SCP_PROTECT_REGULATED_KEYS,
+    TRAIL_LOGS_KEY_ALIAS,
+)
 from ..controls import by_id
 
 EXCERPT_CHARS = 300
 ALL_KINDS = frozenset(AccountKind)
-# Names fixed in the stacks rather than derived in naming.py; kept here so IQ reads the same ones.
-RECORDER_NAME = "gxp-recorder"  # constructs/config_recorder.py
-TRAIL_LOGS_KEY_ALIAS = "alias/gxp/trail-logs"  # stacks/organization.py
-SCP_AUDIT_SUBSTRATE = "gxp-protect-audit-substrate"  # stacks/organization.py
-SCP_ROOT_AND_LEAVING = "gxp-deny-root-and-leaving"
-SCP_ALLOWED_REGIONS = "gxp-allowed-regions"
-SCP_REGULATED_KEYS = "gxp-protect-regulated-keys"
-REGULATED_OU = "Regulated"
 
 _CONTROLS = by_id()
 
@@ -78,7 +80,8 @@ IQ_CHECKS: dict[str, Callable] = {}
 
 
 def iq_check(control_id: str, kinds: frozenset | set, regions: str = "home") -> Callable:
-    """Register a check. regions is 'home' (home region only) or 'all' (every allowed region)."""
+    """Register a check. regions is 'home' (home region only), 'all' (every allowed region) or
+    'workload' (each region the account runs workloads in: its configured regions, else home)."""
 
     def register(fn: Callable) -> Callable:
         fn.control_id, fn.kinds, fn.regions = control_id, frozenset(kinds), regions
@@ -88,8 +91,19 @@ def iq_check(control_id: str, kinds: frozenset | set, regions: str = "home") -> 
     return register
 
 
-def applies(fn: Callable, kind: AccountKind, region: str, home_region: str) -> bool:
-    return kind in fn.kinds and (fn.regions == "all" or region == home_region)
+def applies(fn: Callable, account, region: str, config) -> bool:
+    if account.kind not in fn.kinds:
+        return False
+    if fn.regions == "all":
+        return True
+    if fn.regions == "workload":
+        return region in config.workload_regions(account)
+    return region == config.home_region
+
+
+def _this_account(session, config):
+    """The config's entry for the signed-in account (the runner has already checked it is there)."""
+    return config.account_by_id(session.client("sts").get_caller_identity()["Account"])
 
 
 # -- CloudTrail (management account, home region) ------------------------------------------------
@@ -172,7 +186,19 @@ def check_key_rotation(session, config, names) -> list[CheckResult]:
 # use Object Lock or SSE-KMS (S3 log delivery), and Config cannot deliver to a locked bucket.
 
 
-def _buckets(names) -> list[str]:
+# In a regulated account the same checks cover the record buckets of the region (stacks/records.py):
+# one bucket per data class, logged to the region's records access-log bucket.
+
+
+def _record_buckets(session, config, names) -> list[str]:
+    account = _this_account(session, config)
+    return [names.records_bucket(d.name, account.id, session.region_name) for d in config.data_classes]
+
+
+def _buckets(session, config, names) -> list[str]:
+    account = _this_account(session, config)
+    if account.kind is AccountKind.REGULATED:
+        return [*_record_buckets(session, config, names), names.records_access_log_bucket(account.id, session.region_name)]
     return [names.trail_bucket, names.config_bucket, names.access_log_bucket]
 
 
@@ -184,7 +210,20 @@ def _kms_and_logged(names) -> list[str]:
     return [names.trail_bucket, names.config_bucket]
 
 
+def _logged(session, config, names) -> dict[str, str]:
+    """Bucket -> the access-log bucket it must deliver to."""
+    account = _this_account(session, config)
+    if account.kind is AccountKind.REGULATED:
+        target = names.records_access_log_bucket(account.id, session.region_name)
+        return {bucket: target for bucket in _record_buckets(session, config, names)}
+    return {bucket: names.access_log_bucket for bucket in _kms_and_logged(names)}
+
+
 LOG_ARCHIVE = {AccountKind.LOG_ARCHIVE}
+REGULATED = {AccountKind.REGULATED}
+# Bucket checks shared by the audit substrate (log-archive, home region) and the record buckets
+# (regulated accounts, each workload region; the log archive's only workload region is home).
+BUCKET_HOLDERS = {AccountKind.LOG_ARCHIVE, AccountKind.REGULATED}
 
 
 @iq_check("GXP-S3-01", LOG_ARCHIVE)
@@ -215,10 +254,10 @@ def check_object_lock_retention(session, config, names) -> list[CheckResult]:
     return out
 
 
-@iq_check("GXP-S3-03", LOG_ARCHIVE)
+@iq_check("GXP-S3-03", BUCKET_HOLDERS, regions="workload")
 def check_versioning(session, config, names) -> list[CheckResult]:
     out = []
-    for bucket in _buckets(names):
+    for bucket in _buckets(session, config, names):
         resp, err = call(session.client("s3").get_bucket_versioning, Bucket=bucket)
         ok = not err and resp.get("Status") == "Enabled"
         out.append(result("GXP-S3-03", bucket, "Status Enabled", err or {"Status": resp.get("Status")}, ok))
@@ -253,10 +292,10 @@ def _is_tls_deny(statement: dict) -> bool:
     return _denies_to_everyone(statement, ["s3:*"]) and str(secure).lower() == "false"
 
 
-@iq_check("GXP-S3-04", LOG_ARCHIVE)
+@iq_check("GXP-S3-04", BUCKET_HOLDERS, regions="workload")
 def check_tls_only(session, config, names) -> list[CheckResult]:
     out = []
-    for bucket in _buckets(names):
+    for bucket in _buckets(session, config, names):
         statements, err = _policy_statements(session, bucket)
         found = [s for s in statements if _is_tls_deny(s)]
         observed = err or (found[0] if found else {"Statement": statements})
@@ -264,10 +303,10 @@ def check_tls_only(session, config, names) -> list[CheckResult]:
     return out
 
 
-@iq_check("GXP-S3-05", LOG_ARCHIVE)
+@iq_check("GXP-S3-05", BUCKET_HOLDERS, regions="workload")
 def check_destruction_denied(session, config, names) -> list[CheckResult]:
     out = []
-    for bucket in _buckets(names):
+    for bucket in _buckets(session, config, names):
         statements, err = _policy_statements(session, bucket)
         # Destruction is denied unconditionally; weakening is denied outside the deployment role.
         to_all = [s for s in statements if _denies_to_everyone(s, DENIED_TO_ALL) and not s.get("Condition")]
@@ -283,10 +322,10 @@ def check_destruction_denied(session, config, names) -> list[CheckResult]:
     return out
 
 
-@iq_check("GXP-S3-06", LOG_ARCHIVE)
+@iq_check("GXP-S3-06", BUCKET_HOLDERS, regions="workload")
 def check_public_access_block(session, config, names) -> list[CheckResult]:
     out = []
-    for bucket in _buckets(names):
+    for bucket in _buckets(session, config, names):
         resp, err = call(session.client("s3").get_public_access_block, Bucket=bucket)
         settings = (resp or {}).get("PublicAccessBlockConfiguration", {})
         ok = not err and len(settings) == 4 and all(v is True for v in settings.values())
@@ -294,15 +333,15 @@ def check_public_access_block(session, config, names) -> list[CheckResult]:
     return out
 
 
-@iq_check("GXP-S3-07", LOG_ARCHIVE)
+@iq_check("GXP-S3-07", BUCKET_HOLDERS, regions="workload")
 def check_access_logging(session, config, names) -> list[CheckResult]:
     out = []
-    for bucket in _kms_and_logged(names):
+    for bucket, target in _logged(session, config, names).items():
         resp, err = call(session.client("s3").get_bucket_logging, Bucket=bucket)
         logging = (resp or {}).get("LoggingEnabled", {})
-        ok = not err and logging.get("TargetBucket") == names.access_log_bucket
+        ok = not err and logging.get("TargetBucket") == target
         observed = err or logging or "LoggingEnabled absent"
-        out.append(result("GXP-S3-07", bucket, f"TargetBucket {names.access_log_bucket}", observed, ok))
+        out.append(result("GXP-S3-07", bucket, f"TargetBucket {target}", observed, ok))
     return out
 
 
@@ -318,6 +357,295 @@ def check_bucket_kms(session, config, names) -> list[CheckResult]:
     return out
 
 
+# -- Regulated records (regulated accounts, each workload region) -----------------------------------
+
+
+@iq_check("GXP-REC-01", REGULATED, regions="workload")
+def check_record_retention(session, config, names) -> list[CheckResult]:
+    account = _this_account(session, config)
+    out = []
+    for data_class in config.data_classes:
+        bucket = names.records_bucket(data_class.name, account.id, session.region_name)
+        expected = f"ObjectLockEnabled Enabled, Mode COMPLIANCE, default retention >= {data_class.days} days"
+        resp, err = call(session.client("s3").get_object_lock_configuration, Bucket=bucket)
+        lock = (resp or {}).get("ObjectLockConfiguration", {})
+        default = lock.get("Rule", {}).get("DefaultRetention", {})
+        ok = (
+            not err
+            and lock.get("ObjectLockEnabled") == "Enabled"
+            and default.get("Mode") == "COMPLIANCE"
+            and _retention_days(default) >= data_class.days
+        )
+        out.append(result("GXP-REC-01", bucket, expected, err or lock, ok))
+    return out
+
+
+@iq_check("GXP-REC-02", REGULATED, regions="workload")
+def check_record_class_key(session, config, names) -> list[CheckResult]:
+    """The bucket's default encryption names its own class's key (by alias ARN, as the stack
+    sets it, or by the key that alias resolves to), and that key rotates."""
+    account = _this_account(session, config)
+    kms = session.client("kms")
+    out = []
+    for data_class in config.data_classes:
+        bucket = names.records_bucket(data_class.name, account.id, session.region_name)
+        alias = names.records_key_alias(data_class.name)
+        alias_arn = names.records_key_alias_arn(data_class.name, account.id, session.region_name)
+        expected = f"SSEAlgorithm aws:kms with {alias}; KeyRotationEnabled true"
+        meta, err = call(kms.describe_key, KeyId=alias)
+        if err:
+            out.append(result("GXP-REC-02", bucket, expected, {"key": err}, False))
+            continue
+        key = meta["KeyMetadata"]
+        rotation, rerr = call(kms.get_key_rotation_status, KeyId=key["KeyId"])
+        resp, berr = call(session.client("s3").get_bucket_encryption, Bucket=bucket)
+        rules = (resp or {}).get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
+        defaults = [r.get("ApplyServerSideEncryptionByDefault", {}) for r in rules]
+        own_key = {alias, alias_arn, key["KeyId"], key["Arn"]}
+        encrypted = any(d.get("SSEAlgorithm") == "aws:kms" and d.get("KMSMasterKeyID") in own_key for d in defaults)
+        rotates = not rerr and rotation.get("KeyRotationEnabled") is True
+        observed = {"encryption": berr or defaults, "KeyRotationEnabled": rerr or rotation.get("KeyRotationEnabled")}
+        out.append(result("GXP-REC-02", bucket, expected, observed, not berr and encrypted and rotates))
+    return out
+
+
+# -- Electronic signatures (regulated accounts, each workload region; stacks/signatures.py) ------------
+# The user pool and the ledger table have CloudFormation-generated names; IQ finds them by the
+# account-role tag every GxpStack puts on its resources.
+
+
+def _tagged_for(tags: dict, account) -> bool:
+    return tags.get("gxp:account-role") == account.role
+
+
+def _signer_pools(session, config) -> tuple[list[dict], str | None]:
+    account = _this_account(session, config)
+    cognito = session.client("cognito-idp")
+    listed, err = call(cognito.list_user_pools, MaxResults=60)
+    if err:
+        return [], err
+    pools = []
+    for summary in listed.get("UserPools", []):
+        described, err = call(cognito.describe_user_pool, UserPoolId=summary["Id"])
+        if err:
+            return [], err
+        if _tagged_for(described["UserPool"].get("UserPoolTags", {}), account):
+            pools.append(described["UserPool"])
+    return pools, None
+
+
+def _pool_results(session, config, control_id: str, expected: str, judge: Callable) -> list[CheckResult]:
+    pools, err = _signer_pools(session, config)
+    if err or not pools:
+        return [result(control_id, "signer user pool", expected, err or "no user pool tagged gxp:account-role", False)]
+    out = []
+    for pool in pools:
+        observed, ok = judge(pool)
+        out.append(result(control_id, pool["Id"], expected, observed, ok))
+    return out
+
+
+@iq_check("GXP-ESIG-01", REGULATED, regions="workload")
+def check_signer_mfa(session, config, names) -> list[CheckResult]:
+    def judge(pool):
+        # A remembered device may stand in for the second factor, so device tracking must be absent.
+        observed = {"MfaConfiguration": pool.get("MfaConfiguration"), "DeviceConfiguration": pool.get("DeviceConfiguration")}
+        return observed, pool.get("MfaConfiguration") == "ON" and not pool.get("DeviceConfiguration")
+
+    return _pool_results(session, config, "GXP-ESIG-01", "MfaConfiguration ON, no DeviceConfiguration", judge)
+
+
+@iq_check("GXP-ESIG-02", REGULATED, regions="workload")
+def check_signer_admin_create_only(session, config, names) -> list[CheckResult]:
+    def judge(pool):
+        admin = pool.get("AdminCreateUserConfig", {})
+        return _pick(admin, "AllowAdminCreateUserOnly"), admin.get("AllowAdminCreateUserOnly") is True
+
+    return _pool_results(session, config, "GXP-ESIG-02", "AllowAdminCreateUserOnly true", judge)
+
+
+MIN_PASSWORD_LENGTH = 12  # control_sets/signatures.py, GXP-ESIG-03
+MAX_TEMPORARY_PASSWORD_DAYS = 7
+
+
+@iq_check("GXP-ESIG-03", REGULATED, regions="workload")
+def check_signer_password_policy(session, config, names) -> list[CheckResult]:
+    def judge(pool):
+        policy = pool.get("Policies", {}).get("PasswordPolicy", {})
+        ok = (
+            (policy.get("MinimumLength") or 0) >= MIN_PASSWORD_LENGTH
+            and all(policy.get(k) is True for k in ("RequireUppercase", "RequireLowercase", "RequireNumbers", "RequireSymbols"))
+            and 0 < (policy.get("TemporaryPasswordValidityDays") or 0) <= MAX_TEMPORARY_PASSWORD_DAYS
+        )
+        return policy or "no PasswordPolicy", ok
+
+    expected = (
+        f"MinimumLength >= {MIN_PASSWORD_LENGTH}; upper, lower, numbers, symbols required; "
+        f"TemporaryPasswordValidityDays <= {MAX_TEMPORARY_PASSWORD_DAYS}"
+    )
+    return _pool_results(session, config, "GXP-ESIG-03", expected, judge)
+
+
+def _estate_tables(session, config) -> tuple[list[dict], str | None]:
+    account = _this_account(session, config)
+    dynamodb = session.client("dynamodb")
+    listed, err = call(dynamodb.list_tables)
+    if err:
+        return [], err
+    tables = []
+    for name in listed.get("TableNames", []):
+        described, err = call(dynamodb.describe_table, TableName=name)
+        if err:
+            return [], err
+        table = described["Table"]
+        tags, err = call(dynamodb.list_tags_of_resource, ResourceArn=table["TableArn"])
+        if err:
+            return [], err
+        if _tagged_for({t["Key"]: t["Value"] for t in tags.get("Tags", [])}, account):
+            tables.append(table)
+    return tables, None
+
+
+@iq_check("GXP-DDB-01", REGULATED, regions="workload")
+def check_table_recoverable(session, config, names) -> list[CheckResult]:
+    expected = "PointInTimeRecoveryStatus ENABLED, DeletionProtectionEnabled true"
+    tables, err = _estate_tables(session, config)
+    if err or not tables:
+        return [result("GXP-DDB-01", "signature ledger", expected, err or "no table tagged gxp:account-role", False)]
+    out = []
+    for table in tables:
+        backups, err = call(session.client("dynamodb").describe_continuous_backups, TableName=table["TableName"])
+        pitr = (backups or {}).get("ContinuousBackupsDescription", {}).get("PointInTimeRecoveryDescription", {})
+        observed = {"PointInTimeRecoveryStatus": err or pitr.get("PointInTimeRecoveryStatus"),
+                    "DeletionProtectionEnabled": table.get("DeletionProtectionEnabled")}
+        ok = not err and pitr.get("PointInTimeRecoveryStatus") == "ENABLED" and table.get("DeletionProtectionEnabled") is True
+        out.append(result("GXP-DDB-01", table["TableName"], expected, observed, ok))
+    return out
+
+
+@iq_check("GXP-DDB-02", REGULATED, regions="workload")
+def check_table_kms(session, config, names) -> list[CheckResult]:
+    expected = "SSEType KMS, Status ENABLED, with a customer-managed key"
+    tables, err = _estate_tables(session, config)
+    if err or not tables:
+        return [result("GXP-DDB-02", "signature ledger", expected, err or "no table tagged gxp:account-role", False)]
+    out = []
+    for table in tables:
+        sse = table.get("SSEDescription", {})
+        key_arn = sse.get("KMSMasterKeyArn")
+        # Without a KMSMasterKeyArn the table uses the AWS owned key; an AWS managed key reports KeyManager AWS.
+        meta, kerr = call(session.client("kms").describe_key, KeyId=key_arn) if key_arn else (None, "no KMSMasterKeyArn")
+        manager = (meta or {}).get("KeyMetadata", {}).get("KeyManager")
+        observed = {**_pick(sse, "SSEType", "Status", "KMSMasterKeyArn"), "KeyManager": kerr or manager}
+        ok = sse.get("SSEType") == "KMS" and sse.get("Status") == "ENABLED" and manager == "CUSTOMER"
+        out.append(result("GXP-DDB-02", table["TableName"], expected, observed, ok))
+    return out
+
+
+# -- Discovery compute (workload accounts, each workload region; stacks/compute.py) ---------------------
+# The workload VPC is found by the account-role tag every GxpStack puts on its resources, so a
+# default VPC (untagged, not part of the estate) is not mistaken for it.
+
+WORKLOADS = {AccountKind.REGULATED, AccountKind.RESEARCH}
+
+
+def _workload_vpcs(session, config) -> tuple[list[str], str | None]:
+    account = _this_account(session, config)
+    resp, err = call(
+        session.client("ec2").describe_vpcs, Filters=[{"Name": "tag:gxp:account-role", "Values": [account.role]}]
+    )
+    return [v["VpcId"] for v in (resp or {}).get("Vpcs", [])], err
+
+
+def _runs_compute(session, config) -> bool:
+    return config.compute_settings(_this_account(session, config)).enabled
+
+
+@iq_check("GXP-NET-01", WORKLOADS, regions="workload")
+def check_flow_logs(session, config, names) -> list[CheckResult]:
+    if not _runs_compute(session, config):
+        return []
+    expected = "a flow log with TrafficType ALL, FlowLogStatus ACTIVE"
+    vpcs, err = _workload_vpcs(session, config)
+    if err or not vpcs:
+        return [result("GXP-NET-01", "workload VPC", expected, err or "no VPC tagged gxp:account-role", False)]
+    out = []
+    for vpc in vpcs:
+        resp, err = call(session.client("ec2").describe_flow_logs, Filters=[{"Name": "resource-id", "Values": [vpc]}])
+        flows = [
+            _pick(f, "TrafficType", "FlowLogStatus", "DeliverLogsStatus", "LogDestinationType")
+            for f in (resp or {}).get("FlowLogs", [])
+        ]
+        ok = not err and any(f["TrafficType"] == "ALL" and f["FlowLogStatus"] == "ACTIVE" for f in flows)
+        out.append(result("GXP-NET-01", vpc, expected, err or flows or "no flow log", ok))
+    return out
+
+
+@iq_check("GXP-NET-02", REGULATED, regions="workload")
+def check_no_internet_path(session, config, names) -> list[CheckResult]:
+    if not _runs_compute(session, config):
+        return []
+    expected = "no internet gateway, egress-only internet gateway or NAT gateway"
+    vpcs, err = _workload_vpcs(session, config)
+    if err or not vpcs:
+        return [result("GXP-NET-02", "workload VPC", expected, err or "no VPC tagged gxp:account-role", False)]
+    ec2 = session.client("ec2")
+    out = []
+    for vpc in vpcs:
+        igw, e1 = call(ec2.describe_internet_gateways, Filters=[{"Name": "attachment.vpc-id", "Values": [vpc]}])
+        eigw, e2 = call(ec2.describe_egress_only_internet_gateways)
+        nat, e3 = call(ec2.describe_nat_gateways, Filters=[{"Name": "vpc-id", "Values": [vpc]}])
+        observed = {
+            "InternetGateways": [g["InternetGatewayId"] for g in (igw or {}).get("InternetGateways", [])],
+            # describe_egress_only_internet_gateways has no VPC filter; match the attachment here.
+            "EgressOnlyInternetGateways": [
+                g["EgressOnlyInternetGatewayId"]
+                for g in (eigw or {}).get("EgressOnlyInternetGateways", [])
+                if any(a.get("VpcId") == vpc for a in g.get("Attachments", []))
+            ],
+            "NatGateways": [
+                g["NatGatewayId"] for g in (nat or {}).get("NatGateways", []) if g.get("State") not in ("deleted", "deleting")
+            ],
+        }
+        errors = [e for e in (e1, e2, e3) if e]
+        ok = not errors and not any(observed.values())
+        out.append(result("GXP-NET-02", vpc, expected, errors or observed, ok))
+    return out
+
+
+def _retry_rules(strategy: dict) -> list[tuple]:
+    return [(e.get("action", "").upper(), e.get("onStatusReason"), e.get("onReason")) for e in strategy.get("evaluateOnExit", [])]
+
+
+@iq_check("GXP-BATCH-01", WORKLOADS, regions="workload")
+def check_batch_spot_and_retries(session, config, names) -> list[CheckResult]:
+    """Spot environments use SPOT_PRICE_CAPACITY_OPTIMIZED (deepest pools, fewest reclaims) and every
+    active job definition retries exactly the Spot-reclaim and start-up reasons, then EXITs."""
+    if not _runs_compute(session, config):
+        return []
+    wanted = [("RETRY", reason, None) for reason in RETRY_ON_STATUS_REASONS] + [("EXIT", None, "*")]
+    batch = session.client("batch")
+    out = []
+    envs, err = call(batch.describe_compute_environments)
+    spot = [e for e in (envs or {}).get("computeEnvironments", []) if e.get("computeResources", {}).get("type") == "SPOT"]
+    if err or not spot:
+        out.append(result("GXP-BATCH-01", "Spot compute environments", "at least one", err or "none", False))
+    for env in spot:
+        strategy = env["computeResources"].get("allocationStrategy")
+        out.append(result("GXP-BATCH-01", env["computeEnvironmentName"], "allocationStrategy SPOT_PRICE_CAPACITY_OPTIMIZED",
+                          {"allocationStrategy": strategy}, strategy == "SPOT_PRICE_CAPACITY_OPTIMIZED"))
+    defs, err = call(batch.describe_job_definitions, status="ACTIVE")
+    job_definitions = (defs or {}).get("jobDefinitions", [])
+    if err or not job_definitions:
+        out.append(result("GXP-BATCH-01", "job definitions", "at least one ACTIVE", err or "none", False))
+    expected = f"attempts {RETRY_ATTEMPTS}; RETRY on {list(RETRY_ON_STATUS_REASONS)}, then EXIT on *"
+    for jd in job_definitions:
+        strategy = jd.get("retryStrategy", {})
+        ok = strategy.get("attempts") == RETRY_ATTEMPTS and _retry_rules(strategy) == wanted
+        out.append(result("GXP-BATCH-01", f"{jd['jobDefinitionName']}:{jd.get('revision')}", expected, strategy or "no retryStrategy", ok))
+    return out
+
+
 # -- AWS Config (every account, every allowed region) -----------------------------------------------
 
 
@@ -327,15 +655,15 @@ def check_recorder(session, config, names) -> list[CheckResult]:
     # Global resource types are recorded once, in the home region (stacks/baseline.py).
     home = session.region_name == config.home_region
     expected = f"allSupported true, includeGlobalResourceTypes {str(home).lower()}, recording true"
-    recorders, err = call(client.describe_configuration_recorders, ConfigurationRecorderNames=[RECORDER_NAME])
+    recorders, err = call(client.describe_configuration_recorders, ConfigurationRecorderNames=[CONFIG_RECORDER_NAME])
     if err:
-        return [result("GXP-CFG-01", RECORDER_NAME, expected, err, False)]
+        return [result("GXP-CFG-01", CONFIG_RECORDER_NAME, expected, err, False)]
     group = recorders["ConfigurationRecorders"][0].get("recordingGroup", {})
-    status, err = call(client.describe_configuration_recorder_status, ConfigurationRecorderNames=[RECORDER_NAME])
+    status, err = call(client.describe_configuration_recorder_status, ConfigurationRecorderNames=[CONFIG_RECORDER_NAME])
     recording = status["ConfigurationRecordersStatus"][0].get("recording") if status else err
     observed = {**_pick(group, "allSupported", "includeGlobalResourceTypes"), "recording": recording}
     ok = group.get("allSupported") is True and group.get("includeGlobalResourceTypes") is home and recording is True
-    return [result("GXP-CFG-01", RECORDER_NAME, expected, observed, ok)]
+    return [result("GXP-CFG-01", CONFIG_RECORDER_NAME, expected, observed, ok)]
 
 
 @iq_check("GXP-CFG-04", ALL_KINDS, regions="all")
@@ -405,13 +733,13 @@ MANAGEMENT = {AccountKind.MANAGEMENT}
 @iq_check("GXP-SCP-01", MANAGEMENT)
 def check_scp_audit_tampering(session, config, names) -> list[CheckResult]:
     wanted = _audit_substrate_statement(names, "DenyAuditTrailTampering")
-    return _scp(session, "GXP-SCP-01", SCP_AUDIT_SUBSTRATE, wanted, _on_root(config))
+    return _scp(session, "GXP-SCP-01", SCP_PROTECT_AUDIT_SUBSTRATE, wanted, _on_root(config))
 
 
 @iq_check("GXP-SCP-02", MANAGEMENT)
 def check_scp_log_archive_tampering(session, config, names) -> list[CheckResult]:
     wanted = _audit_substrate_statement(names, "DenyLogArchiveTampering")
-    return _scp(session, "GXP-SCP-02", SCP_AUDIT_SUBSTRATE, wanted, _on_root(config))
+    return _scp(session, "GXP-SCP-02", SCP_PROTECT_AUDIT_SUBSTRATE, wanted, _on_root(config))
 
 
 @iq_check("GXP-SCP-03", MANAGEMENT)
@@ -421,13 +749,13 @@ def check_scp_regulated_keys(session, config, names) -> list[CheckResult]:
     def on_regulated_ou(targets: list[dict]) -> bool:
         return any(t.get("Type") == "ORGANIZATIONAL_UNIT" and t.get("Name") == REGULATED_OU for t in targets)
 
-    return _scp(session, "GXP-SCP-03", SCP_REGULATED_KEYS, wanted, on_regulated_ou)
+    return _scp(session, "GXP-SCP-03", SCP_PROTECT_REGULATED_KEYS, wanted, on_regulated_ou)
 
 
 @iq_check("GXP-SCP-04", MANAGEMENT)
 def check_scp_root_and_leaving(session, config, names) -> list[CheckResult]:
     wanted = guardrails.deny_root_and_leaving()["Statement"]
-    return _scp(session, "GXP-SCP-04", SCP_ROOT_AND_LEAVING, wanted, _on_root(config))
+    return _scp(session, "GXP-SCP-04", SCP_DENY_ROOT_AND_LEAVING, wanted, _on_root(config))
 
 
 @iq_check("GXP-SCP-05", MANAGEMENT)

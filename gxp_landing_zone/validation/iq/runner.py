@@ -70,7 +70,7 @@ def run_iq(session: boto3.Session, config: EstateConfig, account_role: str, regi
     names = Names(config)
     results: list[CheckResult] = []
     for control_id, check in IQ_CHECKS.items():
-        if not applies(check, account.kind, region, config.home_region):
+        if not applies(check, account, region, config):
             continue
         try:
             found = check(session, config, names)

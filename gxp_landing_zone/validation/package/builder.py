@@ -75,8 +75,14 @@ def deployed_checks(controls: Iterable) -> dict[str, dict]:
 
 
 def _targets(check: dict, config) -> tuple[list[str], list[str]]:
-    roles = [a.role for a in config.accounts if a.kind.value in check["account_kinds"]] or ["every account"]
-    regions = list(config.allowed_regions) if check["regions"] == "all" else [config.home_region]
+    accounts = [a for a in config.accounts if a.kind.value in check["account_kinds"]]
+    roles = [a.role for a in accounts] or ["every account"]
+    if check["regions"] == "all":
+        regions = list(config.allowed_regions)
+    elif check["regions"] == "workload":
+        regions = sorted({r for a in accounts for r in config.workload_regions(a)}) or [config.home_region]
+    else:
+        regions = [config.home_region]
     return roles, regions
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from cdk_nag import NagRuleCompliance as C
 
+from ...naming import REGULATED_OU
 from ._read import as_list, prop, refers_to, siblings, statements
 from .context import RuleContext
 
@@ -19,7 +20,6 @@ AUDIT_TAMPERING = {
 }
 LOG_ARCHIVE_TAMPERING = {"s3:DeleteBucket", "s3:DeleteObjectVersion", "s3:PutBucketPolicy", "s3:PutBucketObjectLockConfiguration"}
 KEY_DESTRUCTION = {"kms:ScheduleKeyDeletion", "kms:DisableKeyRotation"}
-REGULATED_OU = "Regulated"
 
 
 def _reaching(ou, ctx: RuleContext) -> list[dict]:
