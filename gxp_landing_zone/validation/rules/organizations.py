@@ -9,6 +9,9 @@ from ...naming import REGULATED_OU
 from ._read import as_list, prop, refers_to, siblings, statements
 from .context import RuleContext
 
+# The minimum each control requires, written here rather than imported from
+# constructs/guardrails.py: a rule that read the policy's own action list would approve
+# any action someone removed from it.
 AUDIT_TAMPERING = {
     "cloudtrail:StopLogging",
     "cloudtrail:DeleteTrail",
