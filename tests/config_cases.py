@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
+from pathlib import Path
 from typing import Callable
 
 import pytest
@@ -20,3 +23,18 @@ def assert_refused(reference: dict, mutate: Callable[[dict], object], expected: 
     for words in expected:
         assert words in message, message
     assert "Traceback" not in message
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_app(config_path: Path, outdir: Path) -> subprocess.CompletedProcess:
+    """`python app.py` as the CDK CLI runs it, with the config passed as CLI context."""
+    return subprocess.run(
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "CDK_CONTEXT_JSON": f'{{"config": "{config_path}"}}', "CDK_OUTDIR": str(outdir)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

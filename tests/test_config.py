@@ -4,12 +4,10 @@ naming the field, never a traceback."""
 from __future__ import annotations
 
 import copy
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from config_cases import assert_refused
+from config_cases import assert_refused, run_app
 import yaml
 
 from gxp_landing_zone.config import ConfigError, load_config
@@ -122,14 +120,7 @@ def test_app_exits_cleanly_on_bad_config(tmp_path):
     _account(bad, "regulated-eu")["regions"] = ["us-east-1"]
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(bad))
-    run = subprocess.run(
-        [sys.executable, "app.py"],
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "CDK_CONTEXT_JSON": f'{{"config": "{path}"}}', "CDK_OUTDIR": str(tmp_path / "out")},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = run_app(path, tmp_path / "out")
     assert run.returncode == 2
     assert "outside the account's jurisdiction EU" in run.stderr
     assert "Traceback" not in run.stderr

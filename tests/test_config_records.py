@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from config_cases import assert_refused
+from config_cases import assert_refused, run_app
 import yaml
 from test_config import REFERENCE, _account
 
@@ -168,24 +168,12 @@ def test_a_hand_edited_floor_is_a_clear_error(tmp_path):
 
 def test_app_refuses_a_lowered_retention(tmp_path):
     """What `cdk synth` shows: exit 2, the field, no templates."""
-    import subprocess
-    import sys
-
-    from conftest import ROOT
-
     path = _write(tmp_path, REFERENCE)
     retention_floor.enforce(parse_config(REFERENCE), path)
     lowered = copy.deepcopy(REFERENCE)
     _class(lowered, "raw-lab-data")["retention_years"] = 10
     path.write_text(yaml.safe_dump(lowered))
-    run = subprocess.run(
-        [sys.executable, "app.py"],
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "CDK_CONTEXT_JSON": f'{{"config": "{path}"}}', "CDK_OUTDIR": str(tmp_path / "out")},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = run_app(path, tmp_path / "out")
     assert run.returncode == 2, run.stderr
     assert "data_classes (raw-lab-data): retention 3650 days is below the committed floor" in run.stderr
     assert not list((tmp_path / "out").glob("*.template.json"))

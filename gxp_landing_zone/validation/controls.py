@@ -52,9 +52,9 @@ def by_id() -> dict[str, Control]:
     return {c.id: c for c in CONTROLS}
 
 
-def by_resource_type() -> dict[str, list[Control]]:
+def by_resource_type(controls: tuple[Control, ...] = CONTROLS) -> dict[str, list[Control]]:
     index: dict[str, list[Control]] = {}
-    for control in CONTROLS:
+    for control in controls:
         for cfn_type in control.resource_types:
             index.setdefault(cfn_type, []).append(control)
     return index

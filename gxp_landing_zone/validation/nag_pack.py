@@ -114,7 +114,7 @@ class GxpChecks(NagPack):
         self._pack_name = PACK_NAME
         self.context = context
         self.log = EvaluationLog()
-        self._index = by_resource_type() if controls is CONTROLS else _index(controls)
+        self._index = by_resource_type(controls)
 
     @property
     def name(self) -> str:
@@ -129,10 +129,3 @@ class GxpChecks(NagPack):
         for control in controls:
             self._apply_rule(_ControlRule(control, node, self.context, self.log))
 
-
-def _index(controls: tuple[Control, ...]) -> dict[str, list[Control]]:
-    index: dict[str, list[Control]] = {}
-    for control in controls:
-        for cfn_type in control.resource_types:
-            index.setdefault(cfn_type, []).append(control)
-    return index
