@@ -312,10 +312,13 @@ def test_breaking_one_thing_fails_exactly_that_control(estate, case):
 
 
 def test_breaks_cover_every_check():
-    # The workload accounts' checks are broken in tests/test_iq_workloads.py.
-    from tests.test_iq_workloads import BREAKS as WORKLOAD_BREAKS
+    # Every tests/test_iq*.py module keeps its breaks in BREAKS: (role, control, breaker).
+    import importlib
 
-    covered = {control for _, control, _ in [*BREAKS.values(), *WORKLOAD_BREAKS.values()]}
+    covered = set()
+    for path in sorted(Path(__file__).parent.glob("test_iq*.py")):
+        module = importlib.import_module(f"tests.{path.stem}")
+        covered |= {control for _, control, _ in getattr(module, "BREAKS", {}).values()}
     assert covered == set(IQ_CHECKS)
 
 

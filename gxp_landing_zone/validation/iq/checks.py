@@ -762,3 +762,8 @@ def check_scp_root_and_leaving(session, config, names) -> list[CheckResult]:
 def check_scp_allowed_regions(session, config, names) -> list[CheckResult]:
     wanted = guardrails.deny_outside_regions(config.allowed_regions)["Statement"]
     return _scp(session, "GXP-SCP-05", SCP_ALLOWED_REGIONS, wanted, _on_root(config))
+
+
+# The other areas' checks register themselves into IQ_CHECKS on import; importing them here means
+# every reader of IQ_CHECKS (runner, validation package) sees the whole set.
+from . import compute_services, governance, records_service  # noqa: E402,F401
