@@ -17,7 +17,7 @@ from moto import mock_aws
 
 from gxp_landing_zone.config import load_config
 from gxp_landing_zone.constructs import guardrails
-from gxp_landing_zone.constructs.gxp_bucket import DENIED_OUTSIDE_DEPLOYMENT, DENIED_TO_ALL
+from gxp_landing_zone.constructs.gxp_bucket import DENIED_OUTSIDE_DEPLOYMENT, DENIED_TO_ALL, RETENTION_SETTING_ACTIONS
 from gxp_landing_zone.naming import Names
 from gxp_landing_zone.validation.iq import IQ_CHECKS, run_iq, verify_chain
 from gxp_landing_zone.validation.iq.__main__ import main
@@ -52,7 +52,8 @@ def session_for(account_id: str) -> boto3.Session:
 # -- building the estate the reference config describes ----------------------------------------
 
 
-def bucket_policy(bucket: str, *, tls=True, destroy=True, weaken=True, log_delivery=False) -> str:
+def bucket_policy(bucket: str, *, tls=True, destroy=True, weaken=True, log_delivery=False, floor_days=None,
+                  governance=True) -> str:
     arn, objects = f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"
     statements = []
     if tls:
@@ -65,6 +66,15 @@ def bucket_policy(bucket: str, *, tls=True, destroy=True, weaken=True, log_deliv
         statements.append({"Sid": "DenyWeakeningOutsideDeployment", "Effect": "Deny", "Principal": {"AWS": "*"},
                            "Action": DENIED_OUTSIDE_DEPLOYMENT, "Resource": arn,
                            "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/cdk-*-cfn-exec-role-*"}}})
+    if floor_days is not None:
+        # Locked buckets only, as constructs/gxp_bucket.py adds them.
+        statements.append({"Sid": "DenyShorterRetentionOnWrite", "Effect": "Deny", "Principal": {"AWS": "*"},
+                           "Action": RETENTION_SETTING_ACTIONS, "Resource": objects,
+                           "Condition": {"NumericLessThan": {"s3:object-lock-remaining-retention-days": str(floor_days)}}})
+        if governance:
+            statements.append({"Sid": "DenyGovernanceModeOnWrite", "Effect": "Deny", "Principal": {"AWS": "*"},
+                               "Action": RETENTION_SETTING_ACTIONS, "Resource": objects,
+                               "Condition": {"StringEquals": {"s3:object-lock-mode": "GOVERNANCE"}}})
     if log_delivery:
         # As CDK adds to a server-access-log target; moto refuses put_bucket_logging without it.
         statements.append({"Sid": "S3ServerAccessLogs", "Effect": "Allow",
@@ -92,7 +102,9 @@ def build_log_archive(session: boto3.Session, config, names: Names) -> None:
     )
     for bucket in (names.access_log_bucket, names.trail_bucket, names.config_bucket):
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-        s3.put_bucket_policy(Bucket=bucket, Policy=bucket_policy(bucket, log_delivery=bucket == names.access_log_bucket))
+        floor = config.audit_log.days if bucket == names.trail_bucket else None
+        s3.put_bucket_policy(Bucket=bucket, Policy=bucket_policy(
+            bucket, log_delivery=bucket == names.access_log_bucket, floor_days=floor))
         s3.put_public_access_block(
             Bucket=bucket,
             PublicAccessBlockConfiguration={
@@ -177,7 +189,7 @@ def failing(results) -> set[str]:
 # -- everything correct --------------------------------------------------------------------------
 
 EXPECTED = {
-    "log-archive": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04"} | {f"GXP-S3-0{i}" for i in range(1, 9)},
+    "log-archive": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04"} | {f"GXP-S3-0{i}" for i in range(1, 10)},
     "management": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04"}
     | {f"GXP-TRAIL-0{i}" for i in range(1, 5)}
     | {f"GXP-SCP-0{i}" for i in range(1, 6)},
@@ -267,11 +279,15 @@ BREAKS = {
     "versioning suspended": ("log-archive", "GXP-S3-03", lambda c, n, s: _s3(c, n, s).put_bucket_versioning(
         Bucket=n.config_bucket, VersioningConfiguration={"Status": "Suspended"})),
     "TLS deny removed": ("log-archive", "GXP-S3-04", lambda c, n, s: _s3(c, n, s).put_bucket_policy(
-        Bucket=n.trail_bucket, Policy=bucket_policy(n.trail_bucket, tls=False))),
+        Bucket=n.trail_bucket, Policy=bucket_policy(n.trail_bucket, tls=False, floor_days=c.audit_log.days))),
     "delete deny removed": ("log-archive", "GXP-S3-05", lambda c, n, s: _s3(c, n, s).put_bucket_policy(
         Bucket=n.config_bucket, Policy=bucket_policy(n.config_bucket, destroy=False))),
     "weakening deny removed": ("log-archive", "GXP-S3-05", lambda c, n, s: _s3(c, n, s).put_bucket_policy(
-        Bucket=n.trail_bucket, Policy=bucket_policy(n.trail_bucket, weaken=False))),
+        Bucket=n.trail_bucket, Policy=bucket_policy(n.trail_bucket, weaken=False, floor_days=c.audit_log.days))),
+    "retention floor on write lowered": ("log-archive", "GXP-S3-09", lambda c, n, s: _s3(c, n, s).put_bucket_policy(
+        Bucket=n.trail_bucket, Policy=bucket_policy(n.trail_bucket, floor_days=1))),
+    "GOVERNANCE mode allowed on write": ("log-archive", "GXP-S3-09", lambda c, n, s: _s3(c, n, s).put_bucket_policy(
+        Bucket=n.trail_bucket, Policy=bucket_policy(n.trail_bucket, floor_days=c.audit_log.days, governance=False))),
     "public access allowed": ("log-archive", "GXP-S3-06", lambda c, n, s: _s3(c, n, s).put_public_access_block(
         Bucket=n.access_log_bucket, PublicAccessBlockConfiguration={
             "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False,

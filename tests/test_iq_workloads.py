@@ -47,7 +47,7 @@ def build_records(session, config, names: Names, account_id: str) -> None:
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
         s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={
             "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": data_class.days}}})
-        s3.put_bucket_policy(Bucket=bucket, Policy=bucket_policy(bucket))
+        s3.put_bucket_policy(Bucket=bucket, Policy=bucket_policy(bucket, floor_days=data_class.days))
         s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=ALL_TRUE)
         s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus={
             "LoggingEnabled": {"TargetBucket": access_logs, "TargetPrefix": f"{bucket}/"}})
@@ -161,7 +161,7 @@ def workloads(request):
 EXPECTED = {
     REGULATED: {"GXP-CFG-01", "GXP-CFG-04", "GXP-REC-01", "GXP-REC-02", "GXP-NET-01", "GXP-NET-02", "GXP-BATCH-01"}
     | {"GXP-ESIG-01", "GXP-ESIG-02", "GXP-ESIG-03", "GXP-DDB-01", "GXP-DDB-02"}
-    | {f"GXP-S3-0{i}" for i in range(3, 8)},
+    | {f"GXP-S3-0{i}" for i in range(3, 8)} | {"GXP-S3-09"},
 }
 
 
@@ -257,7 +257,7 @@ BREAKS = {
     "record bucket under another class's key": (REGULATED, "GXP-REC-02", _other_class_key),
     "record key rotation off": (REGULATED, "GXP-REC-02", _record_key_rotation_off),
     "record delete deny removed": (REGULATED, "GXP-S3-05", lambda c, n, s: _s3(s).put_bucket_policy(
-        Bucket=_record_bucket(c, n), Policy=bucket_policy(_record_bucket(c, n), destroy=False))),
+        Bucket=_record_bucket(c, n), Policy=bucket_policy(_record_bucket(c, n), destroy=False, floor_days=_first_class(c).days))),
     "record access logging off": (REGULATED, "GXP-S3-07", lambda c, n, s: _s3(s).put_bucket_logging(
         Bucket=_record_bucket(c, n), BucketLoggingStatus={})),
     "MFA optional": (REGULATED, "GXP-ESIG-01", lambda c, n, s: _pool(s).update(MfaConfiguration="OPTIONAL")),

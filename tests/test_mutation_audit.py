@@ -86,6 +86,9 @@ MUTATIONS: dict[str, Mutation] = {
             {"serverSideEncryptionConfiguration": [{"serverSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]},
         ),
     ),
+    "GXP-S3-09": Mutation(
+        "log_archive", "retention floor on write lowered to one day", lambda s: _edit_write_floor(s, "1")
+    ),
     "GXP-RET-01": Mutation("log_archive", "bucket set to be destroyed with the stack", lambda s: trail_bucket(s).apply_removal_policy(RemovalPolicy.DESTROY)),
     "GXP-LOG-01": Mutation(
         "organization", "trail log retention cut to 30 days", lambda s: setattr(s.trail.log_group.node.default_child, "retention_in_days", 30)
@@ -153,6 +156,31 @@ def _drop_tls(stack):
         s for s in document["Statement"] if "aws:SecureTransport" not in str(s.get("Condition", ""))
     ]
     policy.policy_document = document
+
+
+def _edit_write_floor(stack, days: str | None = None, *, drop_governance: bool = False):
+    policy = trail_bucket_policy(stack)
+    document = prop(policy, "policy_document")
+    statements = []
+    for statement in document["Statement"]:
+        if statement.get("Sid") == "DenyShorterRetentionOnWrite" and days is not None:
+            statement["Condition"]["NumericLessThan"]["s3:object-lock-remaining-retention-days"] = days
+        if statement.get("Sid") == "DenyGovernanceModeOnWrite" and drop_governance:
+            continue
+        statements.append(statement)
+    document["Statement"] = statements
+    policy.policy_document = document
+
+
+@pytest.mark.parametrize(
+    "label, edit",
+    [
+        ("floor statement removed", lambda s: drop_statement(trail_bucket_policy(s), "DenyShorterRetentionOnWrite")),
+        ("GOVERNANCE mode allowed on write", lambda s: _edit_write_floor(s, drop_governance=True)),
+    ],
+)
+def test_every_half_of_the_write_floor_is_needed(label, edit, reference_config):
+    assert_caught("GXP-S3-09", Mutation("log_archive", label, edit), reference_config)
 
 
 @pytest.mark.parametrize("control_id", sorted(MUTATIONS))

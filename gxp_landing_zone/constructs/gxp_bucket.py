@@ -21,6 +21,10 @@ DENIED_OUTSIDE_DEPLOYMENT = [
     "s3:PutEncryptionConfiguration",
     "s3:PutReplicationConfiguration",
 ]
+# A writer with s3:PutObjectRetention may name its own retain-until date on upload, and S3 takes
+# it over the bucket default. These actions are refused when a request asks for less than the
+# bucket's retention or for GOVERNANCE mode, so the default is a floor, not a suggestion.
+RETENTION_SETTING_ACTIONS = ["s3:PutObject", "s3:PutObjectRetention"]
 
 
 def deployment_role_arn_pattern() -> str:
@@ -92,6 +96,27 @@ class GxpBucket(Construct):
                 conditions={"ArnNotLike": {"aws:PrincipalArn": deployment_role_arn_pattern()}},
             )
         )
+        if lock_days:
+            self.bucket.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid="DenyShorterRetentionOnWrite",
+                    effect=iam.Effect.DENY,
+                    principals=[iam.AnyPrincipal()],
+                    actions=RETENTION_SETTING_ACTIONS,
+                    resources=[self.bucket.arn_for_objects("*")],
+                    conditions={"NumericLessThan": {"s3:object-lock-remaining-retention-days": str(lock_days)}},
+                )
+            )
+            self.bucket.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid="DenyGovernanceModeOnWrite",
+                    effect=iam.Effect.DENY,
+                    principals=[iam.AnyPrincipal()],
+                    actions=RETENTION_SETTING_ACTIONS,
+                    resources=[self.bucket.arn_for_objects("*")],
+                    conditions={"StringEquals": {"s3:object-lock-mode": "GOVERNANCE"}},
+                )
+            )
         if estate_accounts:
             # Records stay inside the organization's accounts (11.10(d)); AWS services acting for
             # the bucket (replication, logging, inventory) carry aws:PrincipalIsAWSService.

@@ -115,6 +115,13 @@ AUDIT_CONTROLS: tuple[Control, ...] = (
         ("AWS::S3::Bucket",), s3.kms_encrypted, "S3_DEFAULT_ENCRYPTION_KMS",
     ),
     Control(
+        "GXP-S3-09",
+        "Retention cannot be shortened on write",
+        "The bucket policy refuses uploads and retention changes that ask for less than the bucket's retention, or for GOVERNANCE mode, so a writer holding s3:PutObjectRetention cannot lock a record for a day.",
+        ("11.10(c)", "11.10(e)"), ("7.1", "17"), ("3.1.3",),
+        ("AWS::S3::Bucket",), s3.retention_floor_on_write,
+    ),
+    Control(
         "GXP-RET-01",
         "Stateful resources retained",
         "Buckets, keys, log groups and tables are retained when their stack is deleted or they are replaced: no deploy or destroy removes regulated data.",

@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 
 from ...config import AccountKind
 from ...constructs import guardrails
-from ...constructs.gxp_bucket import DENIED_OUTSIDE_DEPLOYMENT, DENIED_TO_ALL
+from ...constructs.gxp_bucket import DENIED_OUTSIDE_DEPLOYMENT, DENIED_TO_ALL, RETENTION_SETTING_ACTIONS
 from ...constructs.spot_first_batch import RETRY_ATTEMPTS, RETRY_ON_STATUS_REASONS
 from ...naming import (
     CONFIG_RECORDER_NAME,
@@ -319,6 +319,37 @@ def check_destruction_denied(session, config, names) -> list[CheckResult]:
         observed = err or {"DenyToAll": [s.get("Sid") for s in to_all], "DenyWeakening": [s.get("Sid") for s in weakening]}
         expected = f"unconditional Deny {DENIED_TO_ALL} and Deny weakening outside the deployment role"
         out.append(result("GXP-S3-05", bucket, expected, observed, bool(to_all and weakening)))
+    return out
+
+
+def _locked_with_days(session, config, names) -> dict[str, int]:
+    """Bucket -> the retention a write may not undercut."""
+    account = _this_account(session, config)
+    if account.kind is AccountKind.REGULATED:
+        return {
+            names.records_bucket(d.name, account.id, session.region_name): d.days for d in config.data_classes
+        }
+    return {bucket: config.audit_log.days for bucket in _locked(names)}
+
+
+@iq_check("GXP-S3-09", BUCKET_HOLDERS, regions="workload")
+def check_retention_floor_on_write(session, config, names) -> list[CheckResult]:
+    out = []
+    for bucket, days in _locked_with_days(session, config, names).items():
+        statements, err = _policy_statements(session, bucket)
+        writes = [s for s in statements if _denies_to_everyone(s, RETENTION_SETTING_ACTIONS)]
+        floors = [
+            s for s in writes
+            if str(s.get("Condition", {}).get("NumericLessThan", {}).get("s3:object-lock-remaining-retention-days", ""))
+            .isdigit()
+            and int(s["Condition"]["NumericLessThan"]["s3:object-lock-remaining-retention-days"]) >= days
+        ]
+        governance = [
+            s for s in writes if s.get("Condition", {}).get("StringEquals", {}).get("s3:object-lock-mode") == "GOVERNANCE"
+        ]
+        observed = err or {"Floor": [s.get("Condition") for s in floors], "GovernanceRefused": [s.get("Sid") for s in governance]}
+        expected = f"Deny {RETENTION_SETTING_ACTIONS} to * when remaining retention < {days} days, and in GOVERNANCE mode"
+        out.append(result("GXP-S3-09", bucket, expected, observed, not err and bool(floors and governance)))
     return out
 
 

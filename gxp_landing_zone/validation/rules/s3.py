@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from cdk_nag import NagRuleCompliance as C
 
+from ...constructs.gxp_bucket import RETENTION_SETTING_ACTIONS
 from ...constructs.tags import RETENTION_CLASS_TAG
 from ._read import as_list, bucket_policy_statements, principal_is_anyone, prop, tag
 from .context import RuleContext
@@ -39,6 +40,33 @@ def object_lock_retention_meets_class(node, ctx: RuleContext):
     retention = _default_retention(node)
     days = retention.get("days") or (retention.get("years") or 0) * 365
     return C.COMPLIANT if required > 0 and days >= required else C.NON_COMPLIANT
+
+
+def _denies_retention_writes(statement: dict) -> bool:
+    actions = set(as_list(statement.get("Action")))
+    return (
+        statement.get("Effect") == "Deny"
+        and principal_is_anyone(statement)
+        and ("s3:*" in actions or set(RETENTION_SETTING_ACTIONS) <= actions)
+    )
+
+
+def retention_floor_on_write(node, ctx: RuleContext):
+    """A writer cannot ask for less than the class retention, or for GOVERNANCE mode, on upload."""
+    required = _required_lock_days(node, ctx)
+    if required is None:
+        return C.NOT_APPLICABLE
+    floor_enforced = governance_refused = False
+    for statement in bucket_policy_statements(node):
+        if not _denies_retention_writes(statement):
+            continue
+        condition = statement.get("Condition") or {}
+        floor = (condition.get("NumericLessThan") or {}).get("s3:object-lock-remaining-retention-days")
+        if floor is not None and str(floor).isdigit() and int(floor) >= required > 0:
+            floor_enforced = True
+        if (condition.get("StringEquals") or {}).get("s3:object-lock-mode") == "GOVERNANCE":
+            governance_refused = True
+    return C.COMPLIANT if floor_enforced and governance_refused else C.NON_COMPLIANT
 
 
 def versioning_enabled(node, ctx: RuleContext):
