@@ -15,6 +15,11 @@ SCP_DENY_ROOT_AND_LEAVING = "gxp-deny-root-and-leaving"
 SCP_ALLOWED_REGIONS = "gxp-allowed-regions"
 SCP_PROTECT_REGULATED_KEYS = "gxp-protect-regulated-keys"
 
+
+def scp_residency(jurisdiction: str) -> str:
+    """One residency SCP per jurisdiction, attached to that jurisdiction's regulated accounts."""
+    return f"gxp-residency-{jurisdiction.lower()}"
+
 COMPASS = {"north": "n", "south": "s", "east": "e", "west": "w", "central": "c",
            "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw"}
 

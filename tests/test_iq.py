@@ -18,7 +18,8 @@ from moto import mock_aws
 from gxp_landing_zone.config import load_config
 from gxp_landing_zone.constructs import guardrails
 from gxp_landing_zone.constructs.gxp_bucket import DENIED_OUTSIDE_DEPLOYMENT, DENIED_TO_ALL, RETENTION_SETTING_ACTIONS
-from gxp_landing_zone.naming import Names
+from gxp_landing_zone.config.regions import REGION_JURISDICTION
+from gxp_landing_zone.naming import Names, scp_residency
 from gxp_landing_zone.validation.iq import IQ_CHECKS, run_iq, verify_chain
 from gxp_landing_zone.validation.iq.__main__ import main
 from gxp_landing_zone.validation.iq.checks import TRAIL_LOGS_KEY_ALIAS
@@ -169,6 +170,30 @@ def build_management(session: boto3.Session, config, names: Names) -> str:
     return root
 
 
+def build_residency(session: boto3.Session, config) -> dict[str, str]:
+    """The residency SCPs on the regulated accounts. moto attaches policies only to accounts it
+    created, so each regulated account is created here; returns role -> the ID moto gave it."""
+    org = session.client("organizations")
+    ids = {
+        a.role: org.create_account(AccountName=a.role, Email=f"{a.role}@example.com")["CreateAccountStatus"]["AccountId"]
+        for a in config.regulated_accounts
+    }
+    for jurisdiction in sorted({a.jurisdiction for a in config.regulated_accounts}):
+        inside = [r for r in config.allowed_regions if REGION_JURISDICTION[r] == jurisdiction]
+        name = scp_residency(jurisdiction)
+        policy = org.create_policy(Name=name, Description=name, Type="SERVICE_CONTROL_POLICY",
+                                   Content=json.dumps(guardrails.keep_data_in_jurisdiction(inside)))
+        for a in config.regulated_accounts:
+            if a.jurisdiction == jurisdiction:
+                org.attach_policy(PolicyId=policy["Policy"]["PolicySummary"]["Id"], TargetId=ids[a.role])
+    return ids
+
+
+def with_account_ids(config, ids: dict[str, str]):
+    accounts = [a.model_copy(update={"id": ids[a.role]}) if a.role in ids else a for a in config.accounts]
+    return config.model_copy(update={"accounts": accounts})
+
+
 @pytest.fixture
 def estate():
     """(config, names, {role: session}) with every resource built correctly."""
@@ -179,6 +204,8 @@ def estate():
         build_log_archive(sessions["log-archive"], config, names)
         root = build_management(sessions["management"], config, names)
         config = config.model_copy(update={"organization": config.organization.model_copy(update={"root_id": root})})
+        # Only the management account's SCP checks read the regulated accounts' IDs.
+        config = with_account_ids(config, build_residency(sessions["management"], config))
         yield config, Names(config), sessions
 
 
@@ -192,7 +219,7 @@ EXPECTED = {
     "log-archive": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04"} | {f"GXP-S3-0{i}" for i in range(1, 10)},
     "management": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04"}
     | {f"GXP-TRAIL-0{i}" for i in range(1, 5)}
-    | {f"GXP-SCP-0{i}" for i in range(1, 6)},
+    | {f"GXP-SCP-0{i}" for i in range(1, 7)},
 }
 
 
@@ -314,6 +341,10 @@ BREAKS = {
                 PolicyId=_policy_id(s, "gxp-protect-regulated-keys"))["Targets"]))),
     "root SCP loosened": ("management", "GXP-SCP-04", lambda c, n, s: _update_scp(
         s, "gxp-deny-root-and-leaving", _without_statement(guardrails.deny_root_and_leaving(), "DenyRootUser"))),
+    "US region allowed to the EU accounts": ("management", "GXP-SCP-06", lambda c, n, s: _update_scp(
+        s, "gxp-residency-eu", guardrails.keep_data_in_jurisdiction(["eu-central-1", "us-east-1"]))),
+    "residency SCP detached from the JP account": ("management", "GXP-SCP-06", lambda c, n, s: s["management"].client(
+        "organizations").detach_policy(PolicyId=_policy_id(s, "gxp-residency-jp"), TargetId=c.account("regulated-jp").id)),
     "extra region allowed": ("management", "GXP-SCP-05", lambda c, n, s: _update_scp(
         s, "gxp-allowed-regions", guardrails.deny_outside_regions([*c.allowed_regions, "us-west-2"]))),
 }

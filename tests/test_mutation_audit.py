@@ -132,6 +132,14 @@ MUTATIONS: dict[str, Mutation] = {
             s, "AllowedRegionsPolicy", lambda c: c["Statement"][0]["Condition"]["StringNotEquals"].__setitem__("aws:RequestedRegion", ["us-east-1", "us-west-2"])
         ),
     ),
+    "GXP-SCP-06": Mutation(
+        "organization",
+        "EU residency guardrail allows a US region",
+        lambda s: edit_scp(
+            s, "ResidencyEUPolicy", lambda c: c["Statement"][0]["Condition"]["StringNotEquals"].__setitem__(
+                "aws:RequestedRegion", ["eu-central-1", "us-east-1"])
+        ),
+    ),
     "GXP-RES-01": Mutation(
         "baseline",
         "a key for EU data created in a US region",
@@ -181,6 +189,20 @@ def _edit_write_floor(stack, days: str | None = None, *, drop_governance: bool =
 )
 def test_every_half_of_the_write_floor_is_needed(label, edit, reference_config):
     assert_caught("GXP-S3-09", Mutation("log_archive", label, edit), reference_config)
+
+
+@pytest.mark.parametrize(
+    "label, edit",
+    [
+        ("JP residency guardrail detached", lambda s: setattr(scp(s, "ResidencyJPPolicy"), "target_ids", [])),
+        ("bucket location no longer confined", lambda s: edit_scp(
+            s, "ResidencyUSPolicy", lambda c: c.__setitem__("Statement", c["Statement"][:1]))),
+        ("EC2 launches dropped from the guardrail", lambda s: edit_scp(
+            s, "ResidencyEUPolicy", lambda c: c["Statement"][0]["Action"].remove("ec2:RunInstances"))),
+    ],
+)
+def test_every_part_of_the_residency_guardrail_is_needed(label, edit, reference_config):
+    assert_caught("GXP-SCP-06", Mutation("organization", label, edit), reference_config)
 
 
 @pytest.mark.parametrize("control_id", sorted(MUTATIONS))

@@ -62,6 +62,25 @@ def test_every_stateful_resource_is_retained(templates):
     assert checked >= 10
 
 
+# Organizations quotas: an SCP document holds at most 5,120 characters (whitespace stripped), and a
+# root, OU or account takes at most 5 SCPs, one of which is the default FullAWSAccess.
+SCP_MAX_CHARS, SCPS_PER_TARGET = 5120, 5
+
+
+def test_scps_fit_the_organizations_quotas(templates):
+    per_target: dict[str, int] = {}
+    for template in templates.values():
+        for logical_id, resource in template.get("Resources", {}).items():
+            if resource["Type"] != "AWS::Organizations::Policy":
+                continue
+            content = json.dumps(resource["Properties"]["Content"], separators=(",", ":"))
+            assert len(content) <= SCP_MAX_CHARS, f"{logical_id}: {len(content)} characters"
+            for target in resource["Properties"].get("TargetIds", []):
+                key = json.dumps(target, sort_keys=True)
+                per_target[key] = per_target.get(key, 0) + 1
+    assert per_target and all(n + 1 <= SCPS_PER_TARGET for n in per_target.values()), per_target
+
+
 def test_no_auto_delete_custom_resources(templates):
     for template in templates.values():
         assert not any(r["Type"] == "Custom::S3AutoDeleteObjects" for r in template["Resources"].values())

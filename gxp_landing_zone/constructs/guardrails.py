@@ -57,6 +57,42 @@ KEY_DESTRUCTION_ACTIONS = ["kms:ScheduleKeyDeletion", "kms:DisableKeyRotation", 
 
 DEPLOYMENT_ROLE_PATTERN = "arn:aws:iam::*:role/cdk-*-cfn-exec-role-*"
 
+# Actions that put data at rest or start compute that processes it. A regulated account runs its
+# baseline (Config recorder, rules, event forwarding) in every allowed region, so residency is
+# enforced on these actions rather than on the region as a whole.
+DATA_PLACEMENT_ACTIONS = [
+    "backup:CreateBackupVault",
+    "batch:CreateComputeEnvironment",
+    "dynamodb:CreateTable",
+    "dynamodb:CreateTableReplica",
+    "dynamodb:RestoreTableFromBackup",
+    "dynamodb:RestoreTableToPointInTime",
+    "ec2:CopyImage",
+    "ec2:CopySnapshot",
+    "ec2:CreateVolume",
+    "ec2:RunInstances",
+    "elasticfilesystem:CreateFileSystem",
+    "es:CreateDomain",
+    "fsx:CreateFileSystem",
+    "glacier:CreateVault",
+    "kinesis:CreateStream",
+    "omics:CreateReferenceStore",
+    "omics:CreateSequenceStore",
+    "omics:StartRun",
+    "rds:CopyDBClusterSnapshot",
+    "rds:CopyDBSnapshot",
+    "rds:CreateDBCluster",
+    "rds:CreateDBInstance",
+    "rds:RestoreDBClusterFromSnapshot",
+    "rds:RestoreDBInstanceFromDBSnapshot",
+    "redshift:CreateCluster",
+    "s3:CreateBucket",
+    "sagemaker:CreateDomain",
+    "sagemaker:CreateNotebookInstance",
+    "sagemaker:CreateProcessingJob",
+    "sagemaker:CreateTrainingJob",
+]
+
 
 def _statement(sid: str, actions: list[str], resources: list[str] | str = "*", condition: dict | None = None) -> dict:
     statement = {"Sid": sid, "Effect": "Deny", "Action": actions, "Resource": resources}
@@ -110,3 +146,25 @@ def deny_outside_regions(allowed_regions: list[str]) -> dict:
 def protect_regulated_keys() -> dict:
     """11.10(c): a key that encrypts records must outlive the records."""
     return {"Version": "2012-10-17", "Statement": [_statement("DenyKeyDestruction", KEY_DESTRUCTION_ACTIONS)]}
+
+
+def keep_data_in_jurisdiction(regions: list[str]) -> dict:
+    """Annex 11 7.1, ER/ES 3.1.3: a regulated account stores and processes data only in the regions
+    of its jurisdiction. A bucket's region is its LocationConstraint, which a request sent to the
+    us-east-1 endpoint may name freely, hence the second statement."""
+    inside = sorted(regions)
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            _statement(
+                "DenyDataPlacementOutsideJurisdiction",
+                DATA_PLACEMENT_ACTIONS,
+                condition={"StringNotEquals": {"aws:RequestedRegion": inside}},
+            ),
+            _statement(
+                "DenyBucketsOutsideJurisdiction",
+                ["s3:CreateBucket"],
+                condition={"StringNotEquals": {"s3:LocationConstraint": inside}, "Null": {"s3:LocationConstraint": "false"}},
+            ),
+        ],
+    }

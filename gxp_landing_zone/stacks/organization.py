@@ -4,6 +4,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_organizations as orgs
 
 from ..config import AccountKind
+from ..config.regions import REGION_JURISDICTION
 from ..constructs import guardrails
 from ..constructs.compliance_events import ChangeForwarder, ForwardedChange
 from ..constructs.managed_key import ManagedKey
@@ -15,6 +16,7 @@ from ..naming import (
     SCP_PROTECT_AUDIT_SUBSTRATE,
     SCP_PROTECT_REGULATED_KEYS,
     TRAIL_LOGS_KEY_ALIAS,
+    scp_residency,
 )
 from ..validation.conformance import trail_change_pattern
 from .base import GxpStack
@@ -65,6 +67,15 @@ class OrganizationStack(GxpStack):
             guardrails.protect_regulated_keys(),
             regulated_targets,
         )
+        for jurisdiction in sorted({a.jurisdiction for a in config.regulated_accounts}):
+            inside = [r for r in config.allowed_regions if REGION_JURISDICTION[r] == jurisdiction]
+            self._scp(
+                f"Residency{jurisdiction}Policy",
+                scp_residency(jurisdiction),
+                f"Deny storing or processing data outside {', '.join(inside)} in {jurisdiction}-regulated accounts",
+                guardrails.keep_data_in_jurisdiction(inside),
+                [a.id for a in config.regulated_accounts if a.jurisdiction == jurisdiction],
+            )
 
         self.trail_logs_key = ManagedKey(
             self, "TrailLogsKey", alias=TRAIL_LOGS_KEY_ALIAS, description="Encrypts the trail's CloudWatch Logs copy"

@@ -215,6 +215,13 @@ AUDIT_CONTROLS: tuple[Control, ...] = (
         ("AWS::Organizations::OrganizationalUnit",), organizations.deny_outside_allowed_regions,
     ),
     Control(
+        "GXP-SCP-06",
+        "Regulated data placed only in its jurisdiction",
+        "An SCP on each regulated account denies creating buckets, tables, volumes, instances, databases, training jobs and genomics stores outside the regions of the account's jurisdiction.",
+        (), ("1", "7.1"), ("3.1.3",),
+        ("AWS::Organizations::OrganizationalUnit",), organizations.keep_data_in_jurisdiction,
+    ),
+    Control(
         "GXP-RES-01",
         "Data residency",
         "Every stateful resource sits in an allowed region, and a regulated account's resources stay in its jurisdiction (EU in the EU, JP in Japan).",

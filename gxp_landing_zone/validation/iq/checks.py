@@ -25,7 +25,9 @@ from ...naming import (
     SCP_PROTECT_AUDIT_SUBSTRATE,
     SCP_PROTECT_REGULATED_KEYS,
     TRAIL_LOGS_KEY_ALIAS,
+    scp_residency,
 )
+from ...config.regions import REGION_JURISDICTION
 from ..controls import by_id
 
 EXCERPT_CHARS = 300
@@ -793,6 +795,30 @@ def check_scp_root_and_leaving(session, config, names) -> list[CheckResult]:
 def check_scp_allowed_regions(session, config, names) -> list[CheckResult]:
     wanted = guardrails.deny_outside_regions(config.allowed_regions)["Statement"]
     return _scp(session, "GXP-SCP-05", SCP_ALLOWED_REGIONS, wanted, _on_root(config))
+
+
+@iq_check("GXP-SCP-06", MANAGEMENT)
+def check_scp_residency(session, config, names) -> list[CheckResult]:
+    """Per regulated account: its jurisdiction's residency SCP is attached to it, unchanged."""
+    org = session.client("organizations", region_name="us-east-1")
+    out = []
+    for account in config.regulated_accounts:
+        name = scp_residency(account.jurisdiction)
+        inside = [r for r in config.allowed_regions if REGION_JURISDICTION[r] == account.jurisdiction]
+        wanted = guardrails.keep_data_in_jurisdiction(inside)["Statement"]
+        expected = f"{name} attached, holding {[w['Sid'] for w in wanted]} for {inside}"
+        attached, err = call(org.list_policies_for_target, TargetId=account.id, Filter="SERVICE_CONTROL_POLICY")
+        policy = next((p for p in (attached or {}).get("Policies", []) if p["Name"] == name), None)
+        if err or policy is None:
+            observed = err or {"attached": [p["Name"] for p in attached.get("Policies", [])]}
+            out.append(result("GXP-SCP-06", account.id, expected, observed, False))
+            continue
+        described, err = call(org.describe_policy, PolicyId=policy["Id"])
+        found = _as_list(json.loads(described["Policy"]["Content"]).get("Statement", [])) if described else []
+        missing = [w["Sid"] for w in wanted if not any(_statement_matches(f, w) for f in found)]
+        observed = err or {"policy": policy["Id"], "missing_or_changed": missing}
+        out.append(result("GXP-SCP-06", account.id, expected, observed, not err and not missing))
+    return out
 
 
 # The other areas' checks register themselves into IQ_CHECKS on import; importing them here means

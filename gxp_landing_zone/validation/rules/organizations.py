@@ -23,6 +23,18 @@ AUDIT_TAMPERING = {
 }
 LOG_ARCHIVE_TAMPERING = {"s3:DeleteBucket", "s3:DeleteObjectVersion", "s3:PutBucketPolicy", "s3:PutBucketObjectLockConfiguration"}
 KEY_DESTRUCTION = {"kms:ScheduleKeyDeletion", "kms:DisableKeyRotation"}
+DATA_PLACEMENT = {
+    "s3:CreateBucket",
+    "dynamodb:CreateTable",
+    "ec2:RunInstances",
+    "ec2:CreateVolume",
+    "ec2:CopySnapshot",
+    "rds:CreateDBInstance",
+    "rds:CreateDBCluster",
+    "sagemaker:CreateTrainingJob",
+    "omics:CreateSequenceStore",
+    "omics:StartRun",
+}
 
 
 def _reaching(ou, ctx: RuleContext) -> list[dict]:
@@ -77,3 +89,41 @@ def deny_outside_allowed_regions(node, ctx: RuleContext):
             if set(as_list(regions)) == set(ctx.allowed_regions):
                 return C.COMPLIANT
     return C.NON_COMPLIANT
+
+
+def _reaching_account(ou, account_id: str, ctx: RuleContext) -> list[dict]:
+    """SCPs that bind a regulated account: on the root, on the Regulated OU, or on the account."""
+    found = []
+    for policy in siblings(ou, "AWS::Organizations::Policy"):
+        if prop(policy, "type") != "SERVICE_CONTROL_POLICY":
+            continue
+        targets = prop(policy, "target_ids") or []
+        if ctx.root_id in targets or account_id in targets or any(refers_to(t, ou) for t in targets):
+            found.extend(statements(prop(policy, "content")))
+    return found
+
+
+def _confines(statement: dict, key: str, inside: set[str]) -> bool:
+    regions = ((statement.get("Condition") or {}).get("StringNotEquals") or {}).get(key)
+    return statement.get("Effect") == "Deny" and regions is not None and set(as_list(regions)) <= inside
+
+
+def keep_data_in_jurisdiction(node, ctx: RuleContext):
+    """Each regulated account is bound by a deny on placing data outside its jurisdiction's
+    regions, by requested region and, for buckets, by location constraint."""
+    if prop(node, "name") != REGULATED_OU:
+        return C.NOT_APPLICABLE
+    for account_id, jurisdiction in ctx.jurisdiction_by_account.items():
+        inside = {r for r, j in ctx.region_jurisdiction.items() if j == jurisdiction}
+        reaching = _reaching_account(node, account_id, ctx)
+        by_region = set()
+        for s in reaching:
+            if _confines(s, "aws:RequestedRegion", inside):
+                by_region |= set(as_list(s.get("Action")))
+        by_location = any(
+            _confines(s, "s3:LocationConstraint", inside) and "s3:CreateBucket" in as_list(s.get("Action"))
+            for s in reaching
+        )
+        if not (DATA_PLACEMENT <= by_region and by_location):
+            return C.NON_COMPLIANT
+    return C.COMPLIANT
