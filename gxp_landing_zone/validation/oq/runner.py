@@ -30,7 +30,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ...config import AccountKind, EstateConfig
 from ...naming import CONFIG_RECORDER_NAME
-from ..package.builder import OQ_TESTS
+from ..package.builder import OQ_TESTS, oq_verdict
 from ..record import RecordPaths, write_record
 from .signature_client import SignatureClient, Transport
 
@@ -567,25 +567,15 @@ def run_oq(
 
 
 def verdicts(results: list) -> dict[str, str]:
-    """Per test: fail if any step or restoration failed; else pass when every step passed; manual
-    or not executed otherwise. Accepts StepResults or their JSON entries."""
-    by_test: dict[str, list[tuple[str, str]]] = {}
+    """Per test, the verdict the validation package gives it (package/builder.py oq_verdict).
+    Accepts StepResults or their JSON entries."""
+    by_test: dict[str, list[str]] = {}
     for r in results:
-        get = r.get if isinstance(r, dict) else lambda k, r=r: getattr(r, k)
-        if get("kind") != "test data":
-            by_test.setdefault(get("test_id"), []).append((get("kind"), get("outcome")))
-    out = {}
-    for test_id, rows in by_test.items():
-        outcomes = {o for _, o in rows}
-        if "fail" in outcomes:
-            out[test_id] = "fail"
-        elif outcomes == {"pass"}:
-            out[test_id] = "pass"
-        elif "manual" in outcomes:
-            out[test_id] = "manual"
-        else:
-            out[test_id] = "not executed"
-    return out
+        entry = r if isinstance(r, dict) else r.__dict__
+        outcomes = by_test.setdefault(entry["test_id"], [])
+        if entry["kind"] != "test data":
+            outcomes.append(entry["outcome"])
+    return {test_id: oq_verdict(outcomes) for test_id, outcomes in by_test.items()}
 
 
 def write_results(results: list[StepResult], out_dir: str | Path, account_role: str, region: str) -> RecordPaths:
