@@ -6,7 +6,8 @@ without BypassGovernanceRetention: AccessDenied), default retention is applied o
 put keeps the first version. It evaluates bucket policies on object requests but takes every
 request as aws:SecureTransport = false, so the TLS deny statement refuses HTTPS too (403 on every
 put and get); the records buckets here therefore carry the policy without that statement, and the
-plain-HTTP refusal is injected for http:// requests only. What it does not enforce at all: SCPs (so SQS in any region and StopConfigurationRecorder are accepted), shortening a COMPLIANCE
+plain-HTTP refusal is injected for http:// requests only. What it does not enforce at all: SCPs (so SQS in any region and StopConfigurationRecorder are accepted; StopLogging on the
+organization trail, which lives in the management account, answers TrailNotFound), shortening a COMPLIANCE
 retain-until date (accepted), and it refuses removing a bucket's default retention for a reason
 AWS does not have (InvalidBucket "Bucket needs to be empty") instead of the bucket policy's
 AccessDenied. Those refusals are injected as AccessDenied with a botocore ``before-call`` hook on
@@ -67,6 +68,7 @@ GUARDS = {
     "plain HTTP": ("s3.GetObject", ("OQ-REC-04", "1")),
     "queue outside allowed regions": ("sqs.CreateQueue", ("OQ-SCP-02", "1")),
     "recorder stopped": ("config.StopConfigurationRecorder", ("OQ-SCP-01", "1")),
+    "trail stopped": ("cloudtrail.StopLogging", ("OQ-SCP-01", "1b")),
 }
 
 
@@ -189,6 +191,29 @@ def test_guard_missing_fails_that_step_and_is_restored(validation, guard):
     else:  # plain HTTP: a read changes nothing, there is nothing to restore
         assert "plain HTTP" in step(results, test_id, number).observed
         assert not [r for r in results if r.kind in ("restore", "clean-up")]
+
+
+def test_trail_stop_accepted_is_started_again(validation):
+    # The organization trail is in the management account, which moto does not reach from here
+    # (TrailNotFound): "accepted" is injected, and the restart and the status read it triggers.
+    config, names, session = validation
+    enforce(session, skip={"trail stopped"})
+    on(session, "cloudtrail.StopLogging", lambda params: _respond(200, {}))
+    starts = on(session, "cloudtrail.StartLogging", lambda params: _respond(200, {}))
+    on(session, "cloudtrail.GetTrailStatus", lambda params: _respond(200, {"IsLogging": bool(starts)}))
+    results = run_oq(session, config, REGULATED, REGION)
+    assert failing_steps(results) == {("OQ-SCP-01", "1b")}
+    restore = step(results, "OQ-SCP-01", "1b", kind="restore")
+    assert restore.outcome == "pass" and restore.resource == names.trail_arn()
+    assert [json.loads(c["body"])["Name"] for c in starts] == [names.trail_arn()]
+
+
+def test_trail_not_found_is_not_a_pass(validation):
+    config, names, session = validation
+    enforce(session, skip={"trail stopped"})
+    results = run_oq(session, config, REGULATED, REGION)
+    assert failing_steps(results) == {("OQ-SCP-01", "1b")}
+    assert "AccessDenied" not in step(results, "OQ-SCP-01", "1b").observed
 
 
 def test_default_retention_removal_accepted_is_restored(validation):

@@ -416,6 +416,24 @@ class OqRun:
             self._restore(test, "1", resource, "recorder recording", lambda: config_client.start_configuration_recorder(
                 ConfigurationRecorderName=CONFIG_RECORDER_NAME), lambda: self._recording(config_client))
 
+        # The organization trail lives in the management account; a member account reaches it by ARN.
+        trail = self.names.trail_arn()
+        cloudtrail = self.session.client("cloudtrail", region_name=self.config.home_region)
+        code, observed = self._attempt(lambda: cloudtrail.stop_logging(Name=trail))
+        self.record(test, "1b", "Stop the organization trail (cloudtrail:StopLogging)", trail,
+                    "Refused with an explicit deny from a service control policy (AccessDenied)", observed,
+                    "pass" if code in ACCESS_DENIED else "fail")
+        if code is None:
+            self._restore(test, "1b", trail, "trail logging", lambda: cloudtrail.start_logging(Name=trail),
+                          lambda: self._logging(cloudtrail, trail))
+
+    @staticmethod
+    def _logging(cloudtrail, trail: str) -> bool:
+        try:
+            return cloudtrail.get_trail_status(Name=trail).get("IsLogging") is True
+        except ClientError:
+            return False
+
     @staticmethod
     def _recording(config_client) -> bool:
         try:

@@ -143,7 +143,8 @@ OQ_TESTS = (
         "id": "OQ-REC-01", "title": "A locked record cannot be deleted",
         "controls": ("GXP-S3-01", "GXP-S3-05"),
         "steps": (
-            ("Put a test object (OQ-<date>.txt, known SHA-256) into a records bucket of the validation account.",
+            ("Put a test object (oq/<time>-<id>.txt, tagged gxp:test-data=true, known SHA-256) into a records bucket "
+             "of the validation account.",
              "The object is stored with a version ID and an Object Lock retain-until date in COMPLIANCE mode."),
             ("Delete that object version (s3api delete-object --version-id ...), including with the bypass-governance header.",
              "Refused: AccessDenied; the version is still listed."),
@@ -216,10 +217,10 @@ OQ_TESTS = (
         "controls": (),
         "service": "Signature",
         "steps": (
-            ("Through the signature service, sign the test object with meaning 'approved' as a qualified test user.",
+            ("Through the signature service, sign the test object with a meaning its record class grants (e.g. review) as a qualified test user.",
              "A manifest shows the signer's printed name, the UTC time and the meaning, bound to the object version."),
-            ("Verify the signature; then alter one byte of a copy and verify the copy.",
-             "The original verifies; the altered copy is rejected."),
+            ("Verify the signature; then verify the changed record (the second version written in OQ-REC-02).",
+             "The original verifies; the changed version is not valid under that signature."),
         ),
     },
 )
