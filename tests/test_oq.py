@@ -462,3 +462,26 @@ def test_iq_record_has_an_html_view(tmp_path):
                                     result("GXP-S3-03", "bucket-a", "Enabled", "Enabled", True)], tmp_path, "x", REGION)
     html = json_path.with_suffix(".html").read_text()
     assert csv_path.exists() and "GXP-S3-01" in html and 'class="fail">fail<' in html and "intact" in html
+
+
+def test_cli_reads_the_signer_token_from_the_environment_only(monkeypatch, capsys, tmp_path):
+    seen = {}
+
+    def fake_run_oq(session, config, role, region, **kwargs):
+        seen.update(kwargs)
+        return []
+
+    monkeypatch.setattr("gxp_landing_zone.validation.oq.__main__.run_oq", fake_run_oq)
+    monkeypatch.setenv(SIGNER_TOKEN_ENV, "eyJ.from-env")
+    code, out, _ = run_cli(capsys, tmp_path, "--account-role", REGULATED, "--signature-api", SIG_API)
+    assert code == 0 and seen["signer_token"] == "eyJ.from-env" and seen["signature_api"] == SIG_API
+    assert "from-env" not in "".join(p.read_text() for p in tmp_path.iterdir())
+    with pytest.raises(SystemExit):
+        main(["--config", str(REFERENCE_CONFIG), "--account-role", REGULATED, "--region", REGION, "--token", "x"])
+
+
+def test_signature_client_sends_the_token_over_https_only():
+    from gxp_landing_zone.validation.oq.signature_client import SignatureClient
+
+    status, body = SignatureClient("http://insecure.example/v1", "eyJ.t").verify("b", "k", "v")
+    assert status == 0 and "https" in body
