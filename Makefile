@@ -16,7 +16,7 @@ export JSII_NODE := $(CURDIR)/node_modules/.bin/node
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 CDK_FLAGS := --no-notices --no-version-reporting -c config=$(CONFIG) -o $(OUT)
 
-.PHONY: setup synth test report diff deploy iq validation-package bench lint clean
+.PHONY: setup synth test report diff deploy iq oq validation-package bench lint clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,10 +48,14 @@ deploy: setup  ## needs AWS credentials; deploys in dependency order
 iq: setup  ## Installation Qualification against a deployed account: make iq ROLE=log-archive REGION=us-east-1
 	$(PY) -m gxp_landing_zone.validation.iq --config $(CONFIG) --account-role $(ROLE) --region $(REGION) --out iq-results/
 
+# The signature steps read the signer's ID token from GXP_OQ_SIGNER_ID_TOKEN (never an argument); without it they are not executed.
+oq: setup  ## Operational Qualification in a regulated validation account: make oq ROLE=regulated-us REGION=us-east-1 [DATA_CLASS=...] [SIGNATURE_API=https://...]
+	$(PY) -m gxp_landing_zone.validation.oq --config $(CONFIG) --account-role $(ROLE) --region $(REGION) --out oq-results/ $(if $(DATA_CLASS),--data-class $(DATA_CLASS)) $(if $(SIGNATURE_API),--signature-api $(SIGNATURE_API))
+
 VALIDATION_OUT ?= validation-package
 
-validation-package: setup  ## the computer-system-validation package; IQ_RESULTS=dir adds the executed IQ protocol
-	$(PY) -m gxp_landing_zone.validation.package --config $(CONFIG) --out $(VALIDATION_OUT) $(if $(IQ_RESULTS),--iq-results $(IQ_RESULTS))
+validation-package: setup  ## the computer-system-validation package; IQ_RESULTS=dir / OQ_RESULTS=dir add the executed IQ / OQ protocols
+	$(PY) -m gxp_landing_zone.validation.package --config $(CONFIG) --out $(VALIDATION_OUT) $(if $(IQ_RESULTS),--iq-results $(IQ_RESULTS)) $(if $(OQ_RESULTS),--oq-results $(OQ_RESULTS))
 
 bench: setup  ## synth wall time and peak memory: one bucket, the reference estate, 3x regulated accounts
 	$(PY) -m gxp_landing_zone.bench

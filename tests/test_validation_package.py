@@ -22,7 +22,7 @@ from gxp_landing_zone.validation.package import PackageError, generate
 from gxp_landing_zone.validation.package.__main__ import main
 from gxp_landing_zone.validation.package.builder import clause_key, iq_test_id, requirement_id
 from gxp_landing_zone.validation.package.render import (
-    CUSTOMER_COLUMNS, EXECUTED_COLUMNS, IQ_COLUMNS, MATRIX_COLUMNS, OQ_COLUMNS, URS_COLUMNS,
+    CUSTOMER_COLUMNS, EXECUTED_COLUMNS, IQ_COLUMNS, MATRIX_COLUMNS, OQ_COLUMNS, OQ_EXECUTED_COLUMNS, URS_COLUMNS,
 )
 from gxp_landing_zone.validation.package.schema import validate
 from gxp_landing_zone.validation.report import DEVIATION_COLUMNS
@@ -59,6 +59,33 @@ def iq_results(tmp_path: Path, failing: str | None = None) -> Path:
     return tmp_path
 
 
+def oq_results(tmp_path: Path, failing: str | None = None) -> Path:
+    """An OQ record as the runner writes it: every automated test's steps passed (OQ-SIG-01 not
+    executed), the manual ones recorded as manual, two test versions kept; ``failing`` fails its
+    first step and records the restoration."""
+    from gxp_landing_zone.validation.oq import AUTOMATED, StepResult, write_results
+    from gxp_landing_zone.validation.package.builder import OQ_TESTS
+
+    def entry(test_id, step, outcome, kind="step", observed="as expected"):
+        return StepResult(test_id=test_id, step=step, kind=kind, action=f"{test_id} step {step}", controls=[],
+                          clauses={}, resource="s3://exbio-records-x/oq/run.txt", expected="refused",
+                          observed=observed, outcome=outcome, passed=outcome == "pass",
+                          checked_at="2026-11-23T22:00:00+00:00", caller="arn:aws:sts::444444444444:assumed-role/qa/t")
+
+    results = []
+    for t in OQ_TESTS:
+        for i, _ in enumerate(t["steps"], start=1):
+            outcome = ("manual" if t["id"] not in AUTOMATED else "not executed" if t["id"] == "OQ-SIG-01"
+                       else "fail" if (t["id"], i) == (failing, 1) else "pass")
+            results.append(entry(t["id"], str(i), outcome))
+        if t["id"] == failing:
+            results.append(entry(t["id"], "1", "pass", kind="restore", observed="original in force"))
+    results += [entry("OQ-REC-01", "-", "test data", kind="test data", observed='{"retain_until": "2036-11-21"}'),
+                entry("OQ-REC-02", "-", "test data", kind="test data", observed='{"retain_until": "2036-11-21"}')]
+    write_results(results, tmp_path, "regulated-us", "us-east-1")
+    return tmp_path
+
+
 # -- the documents --------------------------------------------------------------------------------
 
 
@@ -73,7 +100,7 @@ def test_every_document_is_written(package):
     written = {str(p.relative_to(package)) for p in package.rglob("*") if p.is_file()}
     assert expected <= written
     # Without results there is no executed protocol to show.
-    assert "iq-executed.html" not in written
+    assert "iq-executed.html" not in written and "oq-executed.html" not in written
 
 
 def test_one_user_requirement_per_control_traced_to_its_clauses(package_json):
@@ -104,6 +131,15 @@ def test_oq_tests_cite_only_registered_controls(package_json):
     for t in package_json["oq_protocol"]:
         assert set(t["controls"]) <= known
         assert t["applicable"] or t["not_applicable_reason"]
+
+
+def test_oq_protocol_marks_the_tests_the_runner_automates(package, package_json):
+    from gxp_landing_zone.validation.oq import AUTOMATED
+
+    assert {t["id"] for t in package_json["oq_protocol"] if t["automated"]} == AUTOMATED
+    assert {t["id"] for t in package_json["oq_protocol"] if not t["automated"]} == {"OQ-AUD-01", "OQ-AUD-02"}
+    html = (package / "oq-protocol.html").read_text(encoding="utf-8")
+    assert html.count("Automated by the OQ runner") == len(AUTOMATED) and html.count("Manual: executed by hand") == 2
 
 
 def test_every_procedural_clause_is_the_customers_with_evidence(package_json):
@@ -331,9 +367,57 @@ def test_results_that_are_not_an_iq_record_are_refused(tmp_path):
         read_results(tmp_path)
 
 
+def test_executed_oq_protocol_from_oq_results(synthesized, reference_config, tmp_path):
+    # Separate directories (--oq-results) and one shared directory (--iq-results holding both) give
+    # the same executed OQ protocol; an IQ-only package keeps its shape (executed_oq null).
+    iq_dir = iq_results(tmp_path / "iq")
+    oq_dir = oq_results(tmp_path / "oq", failing="OQ-REC-03")
+    shared = iq_results(tmp_path / "shared")
+    oq_results(shared, failing="OQ-REC-03")
+    seen = []
+    for out, kwargs in ((tmp_path / "separate", {"iq_results": iq_dir, "oq_results": oq_dir}),
+                        (tmp_path / "together", {"iq_results": shared})):
+        generate(reference_config, out, config_path=CONFIG_PATH, synthesis=synthesized, cdk_out=synthesized.outdir,
+                 **kwargs)
+        p = json.loads((out / "validation-package.json").read_text(encoding="utf-8"))
+        assert validate(p) == []
+        assert p["executed"]["summary"]["pass"] == len(p["executed"]["tests"])
+        x = p["executed_oq"]
+        verdicts = {t["id"]: t["verdict"] for t in x["tests"]}
+        assert verdicts == {"OQ-REC-01": "pass", "OQ-REC-02": "pass", "OQ-REC-03": "fail", "OQ-REC-04": "pass",
+                            "OQ-AUD-01": "manual", "OQ-AUD-02": "manual", "OQ-SCP-01": "pass", "OQ-SCP-02": "pass",
+                            "OQ-SIG-01": "not executed"}
+        rec03 = next(t for t in x["tests"] if t["id"] == "OQ-REC-03")
+        assert [s["kind"] for s in rec03["steps"]] == ["step", "step", "restore"]
+        assert len(x["test_data"]) == 2 and [f["chain"] for f in x["files"]] == ["intact"]
+        header, rows = _read_csv(out / "oq-executed.csv")
+        assert header == list(OQ_EXECUTED_COLUMNS) and {r["verdict"] for r in rows} == set(verdicts.values())
+        page = (out / "oq-executed.html").read_text(encoding="utf-8")
+        assert 'class="verdict-fail">fail<' in page and "Test data kept" in page
+        assert 'href="oq-executed.html"' in (out / "index.html").read_text(encoding="utf-8")
+        seen.append(verdicts)
+    assert seen[0] == seen[1]
+
+    generate(reference_config, tmp_path / "separate", config_path=CONFIG_PATH, synthesis=synthesized,
+             cdk_out=synthesized.outdir, iq_results=iq_dir)
+    p = json.loads((tmp_path / "separate" / "validation-package.json").read_text(encoding="utf-8"))
+    assert p["executed_oq"] is None and not (tmp_path / "separate" / "oq-executed.html").exists()
+
+    # A tampered OQ record is shown with its break named.
+    record = next(oq_dir.glob("*.json"))
+    entries = json.loads(record.read_text())
+    entries[2]["outcome"] = "fail"
+    record.write_text(json.dumps(entries))
+    generate(reference_config, tmp_path / "separate", config_path=CONFIG_PATH, synthesis=synthesized,
+             cdk_out=synthesized.outdir, oq_results=oq_dir)
+    p = json.loads((tmp_path / "separate" / "validation-package.json").read_text(encoding="utf-8"))
+    assert p["executed_oq"]["files"][0]["chain"] == "broken at entry 2" and p["executed"] is None
+
+
 @pytest.mark.parametrize("args, message", [
     (["--config", "missing.yaml"], "missing.yaml"),
     (["--config", REFERENCE, "--iq-results", "no-such-dir"], "not a directory"),
+    (["--config", REFERENCE, "--oq-results", "no-such-dir"], "--oq-results no-such-dir: not a directory"),
 ])
 def test_bad_invocations_give_a_clear_error_and_exit_code(args, message, tmp_path, capsys):
     code = main([*args, "--out", str(tmp_path / "out")])

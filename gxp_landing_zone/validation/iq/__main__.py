@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", required=True, help="estate YAML, e.g. config/reference.yaml")
     parser.add_argument("--account-role", required=True, help="role of the account the credentials sign in to")
     parser.add_argument("--region", required=True, help="region to check; must be in allowed_regions")
-    parser.add_argument("--out", default="iq-results", help="directory for the JSON and CSV record")
+    parser.add_argument("--out", default="iq-results", help="directory for the JSON, CSV and HTML record")
     args = parser.parse_args(argv)
 
     try:
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"FAIL {r.control_id} {r.resource}: expected {r.expected}; observed {r.observed}")
     print(
         f"IQ {args.account_role} {args.region}: {len(results) - len(failed)} passed, {len(failed)} failed; "
-        f"record {json_path} and {csv_path}"
+        f"record {json_path}, {csv_path} and {json_path.with_suffix('.html')}"
     )
     return EXIT_FAILED if failed else 0
 

@@ -1,17 +1,9 @@
-"""Run the IQ checks for one account role and region, and write a tamper-evident record.
-
-Each JSON entry carries the hash of the entry before it, and its own hash over its canonical
-JSON (previous_hash included), so editing, removing or reordering any entry breaks the chain
-from that point on (ALCOA+: the record is original and its alteration is detectable).
-"""
+"""Run the IQ checks for one account role and region, and write a tamper-evident record
+(hash-chained JSON, CSV and HTML; see validation/record.py, shared with the OQ runner)."""
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import json
-from dataclasses import asdict, replace
-from datetime import datetime, timezone
+from dataclasses import replace
 from pathlib import Path
 
 import boto3
@@ -19,9 +11,9 @@ from botocore.exceptions import ClientError
 
 from ...config import EstateConfig
 from ...naming import Names
+from ..record import GENESIS_HASH, chain, verify_chain, write_record  # noqa: F401  (iq's public names)
 from .checks import IQ_CHECKS, CheckResult, applies, result
 
-GENESIS_HASH = "0" * 64
 CSV_FIELDS = ("control_id", "resource", "passed", "expected", "observed", "clauses", "checked_at", "caller")
 
 
@@ -81,47 +73,11 @@ def run_iq(session: boto3.Session, config: EstateConfig, account_role: str, regi
     return results
 
 
-def _canonical(entry: dict) -> bytes:
-    return json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def chain(results: list[CheckResult]) -> list[dict]:
-    entries, previous = [], GENESIS_HASH
-    for r in results:
-        # Round-trip through JSON so the hash covers exactly what a verifier will read back.
-        entry = json.loads(json.dumps(asdict(r)))
-        entry["previous_hash"] = previous
-        entry["entry_hash"] = previous = hashlib.sha256(_canonical(entry)).hexdigest()
-        entries.append(entry)
-    return entries
-
-
-def verify_chain(entries: list[dict]) -> int | None:
-    """Index of the first entry whose hash or link does not hold, or None if the chain is intact."""
-    previous = GENESIS_HASH
-    for index, entry in enumerate(entries):
-        body = {k: v for k, v in entry.items() if k != "entry_hash"}
-        if entry.get("previous_hash") != previous or hashlib.sha256(_canonical(body)).hexdigest() != entry.get(
-            "entry_hash"
-        ):
-            return index
-        previous = entry["entry_hash"]
-    return None
-
-
 def write_results(results: list[CheckResult], out_dir: str | Path, account_role: str, region: str) -> tuple[Path, Path]:
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    # A timestamp in the name keeps earlier runs: IQ evidence is never overwritten.
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    stem = out / f"iq-{account_role}-{region}-{stamp}"
-    json_path, csv_path = stem.with_suffix(".json"), stem.with_suffix(".csv")
-    json_path.write_text(json.dumps(chain(results), indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    with csv_path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=CSV_FIELDS)
-        writer.writeheader()
-        for r in results:
-            row = {k: getattr(r, k) for k in CSV_FIELDS}
-            row["clauses"] = "; ".join(f"{k} {', '.join(v)}" for k, v in r.clauses.items() if v)
-            writer.writerow(row)
-    return json_path, csv_path
+    """Write the chained JSON, the CSV and the HTML view; returns (json, csv) as it always has (the
+    HTML sits beside them under the same name)."""
+    paths = write_record(
+        results, out_dir, f"iq-{account_role}-{region}", csv_fields=CSV_FIELDS,
+        title=f"Installation qualification record: {account_role} {region}",
+    )
+    return paths.json, paths.csv

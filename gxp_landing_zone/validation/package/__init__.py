@@ -20,6 +20,7 @@ def generate(
     synthesis=None,
     cdk_out: str | Path | None = None,
     iq_results: str | Path | None = None,
+    oq_results: str | Path | None = None,
 ) -> list[Path]:
     """Write the package into ``out``. ``synthesis`` is a SynthesisResult whose templates are in
     ``cdk_out``; without one the estate is synthesized into ``cdk_out`` (required then)."""
@@ -32,8 +33,13 @@ def generate(
     from .oscal import write_component_definition
     from .render import write_package
 
-    # Read results first: a wrong --iq-results path should fail before a synthesis is spent.
-    result_files = read_results(Path(iq_results)) if iq_results else None
+    # Read results first: a wrong --iq-results path should fail before a synthesis is spent. Either
+    # directory may hold IQ and OQ records (the kind is read from the entries); a file named in both
+    # is read once.
+    result_files = read_results(Path(iq_results)) if iq_results else []
+    if oq_results and (not iq_results or Path(oq_results).resolve() != Path(iq_results).resolve()):
+        seen = {f["file"] for f in result_files}
+        result_files += [f for f in read_results(Path(oq_results), "--oq-results") if f["file"] not in seen]
     if cdk_out is None:
         raise ValueError("cdk_out is required: the directory the estate's templates are (to be) in")
     if synthesis is None:
@@ -45,7 +51,7 @@ def generate(
     )
     stacks = stacks_of(Path(cdk_out))
     package = build_package(trace, config, config_path=config_path, stack_names=[s["name"] for s in stacks],
-                            result_files=result_files)
+                            result_files=result_files or None)
     return write_package(
         package, Path(out),
         architecture=architecture_svg(config, stacks),

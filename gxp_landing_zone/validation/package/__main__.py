@@ -1,5 +1,5 @@
 """python -m gxp_landing_zone.validation.package --config config/reference.yaml
-    --out validation-package/ [--iq-results iq-results/] [--cdk-out DIR]
+    --out validation-package/ [--iq-results iq-results/] [--oq-results oq-results/] [--cdk-out DIR]
 
 Exit codes: 0 package written, 1 package written but synthesis has open findings (the matrix
 shows the clauses not met), 2 config or input problem."""
@@ -29,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--config", required=True, help="estate YAML, e.g. config/reference.yaml")
     parser.add_argument("--out", default="validation-package", help="directory the package is written to")
-    parser.add_argument("--iq-results", help="directory of IQ result JSON files (the --out of make iq)")
+    parser.add_argument("--iq-results", help="directory of IQ (and OQ) result JSON files (the --out of make iq)")
+    parser.add_argument("--oq-results", help="directory of OQ result JSON files (the --out of make oq)")
     parser.add_argument("--cdk-out", help="synthesize into this directory (default: a temporary one)")
     args = parser.parse_args(argv)
 
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="gxp-cdk-out-") as scratch:
             cdk_out = Path(args.cdk_out or scratch)
             written = generate(config, args.out, config_path=args.config, cdk_out=cdk_out,
-                               iq_results=args.iq_results)
+                               iq_results=args.iq_results, oq_results=args.oq_results)
             from ...synthesis import read_findings
 
             findings = read_findings(cdk_out)

@@ -15,7 +15,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Iterable
 
-SCHEMA_VERSION = "1.0"
+# 1.1: OQ tests say whether the OQ runner automates them; executed_oq holds executed OQ records.
+SCHEMA_VERSION = "1.1"
 FRAMEWORK_LABELS = {"part11": "21 CFR Part 11", "annex11": "EU GMP Annex 11", "jp-eres": "JP ER/ES"}
 
 
@@ -142,7 +143,8 @@ OQ_TESTS = (
         "id": "OQ-REC-01", "title": "A locked record cannot be deleted",
         "controls": ("GXP-S3-01", "GXP-S3-05"),
         "steps": (
-            ("Put a test object (OQ-<date>.txt, known SHA-256) into a records bucket of the validation account.",
+            ("Put a test object (oq/<time>-<id>.txt, tagged gxp:test-data=true, known SHA-256) into a records bucket "
+             "of the validation account.",
              "The object is stored with a version ID and an Object Lock retain-until date in COMPLIANCE mode."),
             ("Delete that object version (s3api delete-object --version-id ...), including with the bypass-governance header.",
              "Refused: AccessDenied; the version is still listed."),
@@ -215,18 +217,28 @@ OQ_TESTS = (
         "controls": (),
         "service": "Signature",
         "steps": (
-            ("Through the signature service, sign the test object with meaning 'approved' as a qualified test user.",
+            ("Through the signature service, sign the test object with a meaning its record class grants (e.g. review) as a qualified test user.",
              "A manifest shows the signer's printed name, the UTC time and the meaning, bound to the object version."),
-            ("Verify the signature; then alter one byte of a copy and verify the copy.",
-             "The original verifies; the altered copy is rejected."),
+            ("Verify the signature; then verify the changed record (the second version written in OQ-REC-02).",
+             "The original verifies; the changed version is not valid under that signature."),
         ),
     },
 )
 
 
+def automated_oq_tests() -> frozenset:
+    """The OQ tests the OQ runner executes; none without the runner (then every test is manual)."""
+    try:
+        from ..oq.runner import AUTOMATED
+    except ImportError:
+        return frozenset()
+    return AUTOMATED
+
+
 def oq_protocol(trace: dict, stack_names: Iterable[str]) -> list[dict]:
     known = {c["id"] for c in trace["controls"]}
     stacks = list(stack_names)
+    automated = automated_oq_tests()
     tests = []
     for t in OQ_TESTS:
         controls = [c for c in t["controls"] if c in known]
@@ -238,6 +250,7 @@ def oq_protocol(trace: dict, stack_names: Iterable[str]) -> list[dict]:
             "controls": controls,
             "requirements": [requirement_id(c) for c in controls],
             "applicable": deployed,
+            "automated": t["id"] in automated,
             "preconditions": (
                 "A validation account inside the regulated boundary, deployed from this estate and qualified by IQ; "
                 "a tester identity with the regulated-data-operator permission set; the test object's cleanup "
@@ -340,8 +353,9 @@ def change_control(config_path: str) -> list[dict]:
                 "the guardrails let change the audit substrate.",
          "record": "CloudFormation change sets and the CloudTrail events of the deployment."},
         {"step": 5, "name": "Re-qualify", "who": "QA",
-         "how": "Run the IQ for every changed account and region (make iq), run the OQ tests whose controls "
-                "changed, then rebuild this package with --iq-results and file the executed protocols.",
+         "how": "Run the IQ for every changed account and region (make iq), run the OQ in the validation account "
+                "(make oq; by hand for the tests it does not automate) where the changed controls are exercised, "
+                "then rebuild this package with --iq-results and --oq-results and file the executed protocols.",
          "record": "Executed IQ/OQ protocols with passing results and an intact hash chain."},
     ]
 
@@ -349,13 +363,13 @@ def change_control(config_path: str) -> list[dict]:
 # -- executed protocols ---------------------------------------------------------------------------
 
 
-def read_results(results_dir: Path) -> list[dict]:
-    """Every IQ/OQ result file in the directory, each with its entries and chain verdict."""
+def read_results(results_dir: Path, option: str = "--iq-results") -> list[dict]:
+    """Every IQ/OQ result file in the directory, each with its kind, entries and chain verdict."""
     results_dir = Path(results_dir)
     if not results_dir.is_dir():
-        raise PackageError(f"--iq-results {results_dir}: not a directory; pass the --out directory of the IQ run")
+        raise PackageError(f"{option} {results_dir}: not a directory; pass the --out directory of the IQ or OQ run")
     try:
-        from ..iq.runner import verify_chain
+        from ..record import verify_chain
     except ImportError:
         verify_chain = None
     files = []
@@ -363,18 +377,68 @@ def read_results(results_dir: Path) -> list[dict]:
         try:
             entries = json.loads(path.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise PackageError(f"{path}: not valid JSON ({exc}); it is not an IQ record") from None
-        if not isinstance(entries, list) or not all(isinstance(e, dict) and "control_id" in e for e in entries):
-            raise PackageError(f"{path}: expected a list of result entries with control_id; it is not an IQ record")
+            raise PackageError(f"{path}: not valid JSON ({exc}); it is not an IQ record (nor an OQ record)") from None
+        if isinstance(entries, list) and entries and all(isinstance(e, dict) and "test_id" in e for e in entries):
+            kind = "oq"
+        elif isinstance(entries, list) and all(isinstance(e, dict) and "control_id" in e for e in entries):
+            kind = "iq"
+        else:
+            raise PackageError(
+                f"{path}: expected a list of result entries with control_id (IQ) or test_id (OQ); "
+                "it is not an IQ record (nor an OQ record)"
+            )
         if verify_chain is None:
             chain = "not verified"
         else:
             broken = verify_chain(entries)
             chain = "intact" if broken is None else f"broken at entry {broken}"
-        files.append({"file": path.name, "entries": entries, "chain": chain})
+        files.append({"file": path.name, "kind": kind, "entries": entries, "chain": chain})
     if not files:
-        raise PackageError(f"--iq-results {results_dir}: no *.json result files in it")
+        raise PackageError(f"{option} {results_dir}: no *.json result files in it")
     return files
+
+
+def oq_verdict(outcomes: Iterable[str]) -> str:
+    """One OQ test's verdict from the outcomes of its steps and restorations (test data aside):
+    any failure fails it; it passes only when every step passed."""
+    outcomes = set(outcomes)
+    if not outcomes:
+        return "not executed"
+    if "fail" in outcomes:
+        return "fail"
+    if outcomes == {"pass"}:
+        return "pass"
+    return "manual" if "manual" in outcomes else "not executed"
+
+
+OQ_VERDICTS = ("pass", "fail", "not executed", "manual")
+
+
+def executed_oq(files: list[dict], oq_tests: list[dict]) -> dict:
+    by_test: dict[str, list[dict]] = {}
+    for f in files:
+        for e in f["entries"]:
+            by_test.setdefault(str(e["test_id"]), []).append({
+                "file": f["file"],
+                **{k: str(e.get(k, "")) for k in ("step", "kind", "action", "resource", "expected", "observed",
+                                                 "outcome", "checked_at", "caller")},
+            })
+    tests = []
+    for t in oq_tests:
+        steps = by_test.get(t["id"], [])
+        verdict = oq_verdict(s["outcome"] for s in steps if s["kind"] != "test data")
+        if not steps and not t["automated"]:
+            verdict = "manual"
+        tests.append({"id": t["id"], "automated": t["automated"], "verdict": verdict, "steps": steps})
+    known = {t["id"] for t in oq_tests}
+    return {
+        "files": [{"file": f["file"], "entries": len(f["entries"]), "chain": f["chain"]} for f in files],
+        "tests": tests,
+        "unmatched_tests": sorted(set(by_test) - known),
+        # Locked test versions and test signatures cannot be removed; the package lists them.
+        "test_data": [s for t in tests for s in t["steps"] if s["kind"] == "test data"],
+        "summary": {v: sum(1 for t in tests if t["verdict"] == v) for v in OQ_VERDICTS},
+    }
 
 
 def executed_protocols(files: list[dict], iq_tests: list[dict]) -> dict:
@@ -419,6 +483,8 @@ def build_package(
     checks = deployed_checks(_registry(trace))
     iq_tests = iq_protocol(trace, checks, config, config_path)
     oq_tests = oq_protocol(trace, stack_names)
+    iq_files = [f for f in result_files or () if f.get("kind", "iq") == "iq"]
+    oq_files = [f for f in result_files or () if f.get("kind") == "oq"]
     iq_by_control = {t["control"]: t["id"] for t in iq_tests}
     oq_by_control: dict[str, list[str]] = {}
     for t in oq_tests:
@@ -475,7 +541,8 @@ def build_package(
         "matrix": matrix,
         "iq_protocol": iq_tests,
         "oq_protocol": oq_tests,
-        "executed": executed_protocols(result_files, iq_tests) if result_files else None,
+        "executed": executed_protocols(iq_files, iq_tests) if iq_files else None,
+        "executed_oq": executed_oq(oq_files, oq_tests) if oq_files else None,
         "controls_without_deployed_check": [c["id"] for c in trace["controls"] if c["id"] not in checks],
         "deviations": trace["deviations"],
         "findings": trace["findings"],

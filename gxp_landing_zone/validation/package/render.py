@@ -19,6 +19,7 @@ nav{margin-bottom:1rem;font-size:.9em}
 .verdict-pass{background:#dff3e0;font-weight:600}
 .verdict-fail{background:#fbd5d5;font-weight:600}
 .verdict-not-executed{background:#e8e8e8}
+.verdict-manual{background:#fff4d6}
 .na{color:#777}
 td.sig{height:2.2rem;width:25%}
 ol.steps li{margin-bottom:.25rem}
@@ -28,7 +29,9 @@ svg{max-width:100%;height:auto;border:1px solid #ddd}
 URS_COLUMNS = ("id", "control", "title", "requirement", "part11", "annex11", "jp-eres", "synthesis_rule", "iq_test", "oq_tests", "config_rule")
 MATRIX_COLUMNS = ("framework", "clause", "clause_title", "kind", "status", "requirement", "control", "rule", "iq_test", "oq_tests")
 IQ_COLUMNS = ("id", "requirement", "control", "title", "method", "check", "accounts", "regions", "steps", "expected", "acceptance")
-OQ_COLUMNS = ("id", "title", "applicable", "controls", "requirements", "step", "action", "expected", "acceptance")
+OQ_COLUMNS = ("id", "title", "applicable", "automated", "controls", "requirements", "step", "action", "expected", "acceptance")
+OQ_EXECUTED_COLUMNS = ("id", "automated", "verdict", "file", "step", "kind", "action", "resource", "expected", "observed",
+                       "outcome", "checked_at", "caller")
 EXECUTED_COLUMNS = ("id", "control", "verdict", "file", "resource", "expected", "observed", "passed", "checked_at", "caller")
 CUSTOMER_COLUMNS = ("framework", "clause", "title", "kind", "share", "controls", "evidence")
 
@@ -39,6 +42,7 @@ DOCUMENTS = (
     ("iq-protocol", "Installation qualification protocol", "steps, expected results and acceptance criteria per deployed-state check"),
     ("oq-protocol", "Operational qualification protocol", "behavioural tests in a validation account"),
     ("iq-executed", "Executed IQ protocol", "the results of an IQ run, with the hash-chain verdict of each record"),
+    ("oq-executed", "Executed OQ protocol", "the steps of an OQ run with their outcomes, restorations and the test data kept"),
     ("deviations", "Deviation log", "every accepted exception, with its reason"),
     ("change-control", "Change-control runbook", "propose, review via snapshot and report diff, approve, deploy, re-qualify"),
     ("diagrams", "Architecture and data-flow diagrams", "accounts and stacks; record creation -> signature -> archive -> retention"),
@@ -106,15 +110,18 @@ def _index(p: dict, written: set[str]) -> str:
         ("architecture.svg", "architecture diagram"),
         ("data-flow.svg", "data-flow diagram"),
     )]
-    executed = p["executed"]
+    executed, executed_oq = p["executed"], p.get("executed_oq")
     state = ("IQ executed: " + ", ".join(f"{k} {v}" for k, v in executed["summary"].items())
              if executed else "IQ not executed yet: rebuild with --iq-results after running make iq.")
+    state += (" OQ executed: " + ", ".join(f"{k} {v}" for k, v in executed_oq["summary"].items()) + "."
+              if executed_oq else " OQ not executed yet: rebuild with --oq-results after running make oq.")
     findings = (f'<p><strong>{len(p["findings"])} open finding(s): synthesis failed; the matrix shows which clauses '
                 "are not met.</strong></p>") if p["findings"] else ""
     body = (
         findings +
         f'<p>{len(p["requirements"])} user requirements, {len(p["matrix"])} clauses traced, '
-        f'{len(p["iq_protocol"])} IQ tests, {sum(t["applicable"] for t in p["oq_protocol"])} applicable OQ tests, '
+        f'{len(p["iq_protocol"])} IQ tests, {sum(t["applicable"] for t in p["oq_protocol"])} applicable OQ tests '
+        f'({sum(t["automated"] for t in p["oq_protocol"])} automated by the OQ runner), '
         f'{len(p["deviations"])} deviations, {len(p["customer_responsibilities"])} clauses with a customer share. {_e(state)}</p>'
         '<h2 id="documents">Documents</h2>' + _table(("Document", "Contents"), docs) +
         '<h2 id="frameworks">Per framework</h2>' + _table(("View", "Regulation", "Clause status"), views) +
@@ -202,12 +209,19 @@ def _iq(p: dict) -> str:
 
 
 def _oq(p: dict) -> str:
-    parts = [_downloads("oq-protocol.csv")]
+    parts = [_downloads("oq-protocol.csv"),
+             "<p>Tests marked <em>automated</em> are executed step by step by the OQ runner "
+             "(<code>make oq</code>: python -m gxp_landing_zone.validation.oq) in a regulated validation account, "
+             "which records each step in a hash-chained record and puts back anything a step changed; the others "
+             "are executed by hand with this form. The runner's test object versions stay under COMPLIANCE Object "
+             "Lock until their retain-until date, tagged gxp:test-data=true and listed in the record as test data.</p>"]
     for t in p["oq_protocol"]:
         rows = [[str(i + 1), _e(s["action"]), _e(s["expected"]), "", ""] for i, s in enumerate(t["steps"])]
         state = "" if t["applicable"] else f'<p class="na">Not applicable: {_e(t["not_applicable_reason"])}.</p>'
+        how = ("Automated by the OQ runner" if t["automated"] else "Manual: executed by hand")
         parts.append(
             f'<section class="control" id="{_e(t["id"])}"><h2>{_e(t["id"])}: {_e(t["title"])}</h2>{state}'
+            f'<p><strong>{_e(how)}</strong></p>'
             f'<p>Requirements: {_links(t["requirements"], "urs.html")} · controls: {_e(", ".join(t["controls"]) or "-")}</p>'
             f'<p><strong>Preconditions:</strong> {_e(t["preconditions"])}</p>'
             + _table(("Step", "Action", "Expected result", "Observed result", "Pass/fail, initials, date"), rows)
@@ -235,6 +249,37 @@ def _executed(p: dict) -> str:
             + "</section>")
     parts.append(_approval("executed IQ protocol"))
     return _page(p, "Executed IQ protocol", "".join(parts))
+
+
+def _oq_executed(p: dict) -> str:
+    x = p["executed_oq"]
+    files = _table(("Record", "Entries", "Hash chain"),
+                   [[_e(f["file"]), _e(f["entries"]), _e(f["chain"])] for f in x["files"]])
+    parts = [_downloads("oq-executed.csv"), '<h2 id="records">Records read</h2>', files,
+             "<p>Summary: " + _e(", ".join(f"{k} {v}" for k, v in x["summary"].items())) + "</p>"]
+    if x["unmatched_tests"]:
+        parts.append(f"<p>Results for tests not in this protocol: {_e(', '.join(x['unmatched_tests']))}</p>")
+    for t in x["tests"]:
+        rows = [[_e(s["step"]), _e(s["kind"]), _e(s["action"]), _e(s["resource"]), _e(s["expected"]),
+                 f"<code>{_e(s['observed'])}</code>",
+                 f'<span class="verdict-{"-".join(s["outcome"].split())}">{_e(s["outcome"])}</span>',
+                 _e(s["checked_at"]), _e(s["caller"])] for s in t["steps"]]
+        how = "automated" if t["automated"] else "manual"
+        parts.append(
+            f'<section class="control" id="exec-{_e(t["id"])}"><h2><a href="oq-protocol.html#{_e(t["id"])}">{_e(t["id"])}</a> '
+            f'<span class="verdict-{"-".join(t["verdict"].split())}">{_e(t["verdict"])}</span> '
+            f'<span class="muted">({how})</span></h2>'
+            + (_table(("Step", "Kind", "Action", "Resource", "Expected", "Observed", "Outcome", "Time", "Caller"), rows)
+               if rows else "")
+            + "</section>")
+    parts.append('<h2 id="test-data">Test data kept</h2><p>Locked test versions cannot be deleted before their '
+                 "retain-until date (that is what OQ-REC-01 proves) and signatures stay in the append-only ledger; "
+                 "they are labelled test data, never GxP records.</p>"
+                 + _table(("Test", "Resource", "Details"), [
+                     [_e(t["id"]), _e(s["resource"]), f"<code>{_e(s['observed'])}</code>"]
+                     for t in x["tests"] for s in t["steps"] if s["kind"] == "test data"]))
+    parts.append(_approval("executed OQ protocol"))
+    return _page(p, "Executed OQ protocol", "".join(parts))
 
 
 def _deviations(p: dict) -> str:
@@ -314,6 +359,7 @@ def _csv_rows(p: dict) -> dict[str, tuple]:
     iq = [{**t, "accounts": "; ".join(t["accounts"]), "regions": "; ".join(t["regions"]),
            "steps": " | ".join(t["steps"])} for t in p["iq_protocol"]]
     oq = [{"id": t["id"], "title": t["title"], "applicable": "yes" if t["applicable"] else "no",
+           "automated": "yes" if t["automated"] else "no",
            "controls": "; ".join(t["controls"]), "requirements": "; ".join(t["requirements"]), "step": i + 1,
            "action": s["action"], "expected": s["expected"], "acceptance": t["acceptance"]}
           for t in p["oq_protocol"] for i, s in enumerate(t["steps"])]
@@ -330,6 +376,10 @@ def _csv_rows(p: dict) -> dict[str, tuple]:
         out["iq-executed.csv"] = (EXECUTED_COLUMNS, [
             {"id": t["id"], "control": t["control"], "verdict": t["verdict"], **r}
             for t in p["executed"]["tests"] for r in (t["results"] or [{}])])
+    if p.get("executed_oq"):
+        out["oq-executed.csv"] = (OQ_EXECUTED_COLUMNS, [
+            {"id": t["id"], "automated": "yes" if t["automated"] else "no", "verdict": t["verdict"], **s}
+            for t in p["executed_oq"]["tests"] for s in (t["steps"] or [{}])])
     return out
 
 
@@ -356,6 +406,11 @@ def write_package(p: dict, out: Path, *, architecture: str, data_flow: str, osca
     else:
         # A stale executed protocol from an earlier build must not sit beside a package without results.
         for stale in ("iq-executed.html", "iq-executed.csv"):
+            (out / stale).unlink(missing_ok=True)
+    if p.get("executed_oq"):
+        pages["oq-executed.html"] = _oq_executed(p)
+    else:
+        for stale in ("oq-executed.html", "oq-executed.csv"):
             (out / stale).unlink(missing_ok=True)
     pages["index.html"] = _index(p, set(pages))
     written = []

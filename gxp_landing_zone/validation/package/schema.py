@@ -79,6 +79,8 @@ SCHEMA: dict = {
             "controls": _STRS,
             "requirements": _STRS,
             "applicable": {"type": "boolean"},
+            # true: the OQ runner (python -m gxp_landing_zone.validation.oq) executes it; false: by hand.
+            "automated": {"type": "boolean"},
             "preconditions": _STR,
             "steps": {"type": "array", "minItems": 1, "items": _obj({"action": _STR, "expected": _STR})},
             "acceptance": _STR,
@@ -98,6 +100,26 @@ SCHEMA: dict = {
             "unmatched_controls": _STRS,
             "summary": {"type": "object", "additionalProperties": {"type": "integer"}},
         }),
+        "executed_oq": _obj({
+            "files": {"type": "array", "items": _obj({"file": _STR, "entries": {"type": "integer"}, "chain": _STR})},
+            "tests": {"type": "array", "items": _obj({
+                "id": {"type": "string", "pattern": "^OQ-[A-Z0-9-]+$"},
+                "automated": {"type": "boolean"},
+                "verdict": {"$ref": "#/$defs/oq_verdict"},
+                "steps": {"type": "array", "items": {"$ref": "#/$defs/oq_step"}},
+            })},
+            "unmatched_tests": _STRS,
+            "test_data": {"type": "array", "items": {"$ref": "#/$defs/oq_step"}},
+            "summary": {"type": "object", "additionalProperties": {"type": "integer"}},
+        }),
+        "oq_verdict": {"type": "string", "enum": ["pass", "fail", "not executed", "manual"]},
+        "oq_step": _obj({
+            "file": _STR, "step": _STR,
+            "kind": {"type": "string", "enum": ["step", "restore", "clean-up", "test data"]},
+            "action": _STR, "resource": _STR, "expected": _STR, "observed": _STR,
+            "outcome": {"type": "string", "enum": ["pass", "fail", "not executed", "manual", "test data"]},
+            "checked_at": _STR, "caller": _STR,
+        }),
         "deviation": _obj({
             "rule_id": _STR, "pack": _STR, "stack": _STR, "logical_id": _STR,
             "resource_type": _STR, "path": _STR, "reason": _STR,
@@ -115,7 +137,7 @@ SCHEMA: dict = {
         "change_step": _obj({"step": {"type": "integer"}, "name": _STR, "who": _STR, "how": _STR, "record": _STR}),
     },
     **_obj({
-        "schema_version": {"type": "string", "enum": ["1.0"]},
+        "schema_version": {"type": "string", "enum": ["1.1"]},
         "estate": _STR,
         "generated_at": {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"},
         "frameworks": {"type": "array", "minItems": 1, "items": _obj({
@@ -130,6 +152,7 @@ SCHEMA: dict = {
         "iq_protocol": {"type": "array", "items": {"$ref": "#/$defs/iq_test"}},
         "oq_protocol": {"type": "array", "items": {"$ref": "#/$defs/oq_test"}},
         "executed": {"anyOf": [{"type": "null"}, {"$ref": "#/$defs/executed"}]},
+        "executed_oq": {"anyOf": [{"type": "null"}, {"$ref": "#/$defs/executed_oq"}]},
         "controls_without_deployed_check": _STRS,
         "deviations": {"type": "array", "items": {"$ref": "#/$defs/deviation"}},
         "findings": {"type": "array", "items": {"$ref": "#/$defs/finding"}},
