@@ -66,10 +66,17 @@ GUARDS = {
     "retention shortened": ("s3.PutObjectRetention", ("OQ-REC-03", "1")),
     "default retention removed": ("s3.PutObjectLockConfiguration", ("OQ-REC-03", "2")),
     "plain HTTP": ("s3.GetObject", ("OQ-REC-04", "1")),
+    "short lock on write": ("s3.PutObject", ("OQ-REC-05", "1")),
+    "governance lock on write": ("s3.PutObject", ("OQ-REC-05", "2")),
     "queue outside allowed regions": ("sqs.CreateQueue", ("OQ-SCP-02", "1")),
+    "bucket outside the jurisdiction": ("s3.CreateBucket", ("OQ-SCP-03", "1")),
     "recorder stopped": ("config.StopConfigurationRecorder", ("OQ-SCP-01", "1")),
     "trail stopped": ("cloudtrail.StopLogging", ("OQ-SCP-01", "1b")),
 }
+
+
+SCP_GUARDS = {"queue outside allowed regions", "recorder stopped", "trail stopped", "bucket outside the jurisdiction"}
+LOCK_MODE = {"short lock on write": "COMPLIANCE", "governance lock on write": "GOVERNANCE"}
 
 
 def _guard(name):
@@ -78,6 +85,11 @@ def _guard(name):
             return None  # only the plain-HTTP client is refused by the TLS deny
         if name == "default retention removed" and "<Rule>" in params["body"].decode():
             return None  # the deny covers any change; restoring is the runner's own call, tested below
+        if name in LOCK_MODE and params["headers"].get("x-amz-object-lock-mode") != LOCK_MODE[name]:
+            return None  # the retention floor refuses only uploads that ask for their own lock
+        if name in SCP_GUARDS:
+            return access_denied("User is not authorized to perform this action with an explicit deny in a service "
+                                 "control policy (injected: AWS enforces this, moto does not)")
         return access_denied()
     return handler
 
@@ -165,7 +177,8 @@ def test_moto_itself_refuses_deleting_a_locked_version(validation):
 # -- each guard missing: that step fails, and what it changed is put back -------------------------
 
 
-@pytest.mark.parametrize("guard", ["retention shortened", "plain HTTP", "queue outside allowed regions", "recorder stopped"])
+@pytest.mark.parametrize("guard", ["retention shortened", "plain HTTP", "queue outside allowed regions", "recorder stopped",
+                                   "short lock on write", "governance lock on write", "bucket outside the jurisdiction"])
 def test_guard_missing_fails_that_step_and_is_restored(validation, guard):
     config, names, session = validation
     enforce(session, skip={guard})
@@ -188,6 +201,14 @@ def test_guard_missing_fails_that_step_and_is_restored(validation, guard):
         status = session.client("config").describe_configuration_recorder_status(
             ConfigurationRecorderNames=[CONFIG_RECORDER_NAME])["ConfigurationRecordersStatus"]
         assert status[0]["recording"] is True
+    elif guard in LOCK_MODE:
+        # The weaker-locked object stays until its own date; it is listed as test data, not hidden.
+        stray = [json.loads(r.observed) for r in results if r.kind == "test data" and r.test_id == test_id]
+        assert [k["mode"] for k in stray] == [LOCK_MODE[guard]]
+    elif guard == "bucket outside the jurisdiction":
+        cleanup = step(results, test_id, number, kind="clean-up")
+        assert cleanup.outcome == "pass" and "eu-central-1" in cleanup.resource  # regulated-us: first non-US region
+        assert not [b for b in session.client("s3").list_buckets()["Buckets"] if b["Name"].startswith("gxp-oq-")]
     else:  # plain HTTP: a read changes nothing, there is nothing to restore
         assert "plain HTTP" in step(results, test_id, number).observed
         assert not [r for r in results if r.kind in ("restore", "clean-up")]
@@ -394,7 +415,7 @@ def test_cli_runs_and_exits_by_outcome(monkeypatch, capsys, tmp_path):
         monkeypatch.setattr("gxp_landing_zone.validation.oq.__main__.boto3.Session", Enforced)
         code, out, err = run_cli(capsys, tmp_path / "ok", "--account-role", REGULATED)
         assert (code, err) == (0, ""), out
-        assert "6 pass, 0 fail, 1 not executed, 2 manual" in out.replace("pass,", "pass,")
+        assert "8 pass, 0 fail, 1 not executed, 2 manual" in out
         assert len(list((tmp_path / "ok").glob("oq-*.html"))) == 1
 
         class HttpAllowed(original):
@@ -485,3 +506,13 @@ def test_signature_client_sends_the_token_over_https_only():
 
     status, body = SignatureClient("http://insecure.example/v1", "eyJ.t").verify("b", "k", "v")
     assert status == 0 and "https" in body
+
+
+def test_guardrail_refused_without_naming_an_scp_is_not_a_pass(validation):
+    # A tester without the permission is refused too; only a refusal naming the SCP proves the guardrail.
+    config, names, session = validation
+    enforce(session, skip={"queue outside allowed regions"})
+    on(session, "sqs.CreateQueue", lambda params: access_denied("User is not authorized to perform sqs:CreateQueue "
+                                                                 "because no identity-based policy allows it"))
+    results = run_oq(session, config, REGULATED, REGION)
+    assert failing_steps(results) == {("OQ-SCP-02", "1")}

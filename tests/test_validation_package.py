@@ -386,7 +386,7 @@ def test_executed_oq_protocol_from_oq_results(synthesized, reference_config, tmp
         verdicts = {t["id"]: t["verdict"] for t in x["tests"]}
         assert verdicts == {"OQ-REC-01": "pass", "OQ-REC-02": "pass", "OQ-REC-03": "fail", "OQ-REC-04": "pass",
                             "OQ-AUD-01": "manual", "OQ-AUD-02": "manual", "OQ-SCP-01": "pass", "OQ-SCP-02": "pass",
-                            "OQ-SIG-01": "not executed"}
+                            "OQ-REC-05": "pass", "OQ-SCP-03": "pass", "OQ-SIG-01": "not executed"}
         rec03 = next(t for t in x["tests"] if t["id"] == "OQ-REC-03")
         assert [s["kind"] for s in rec03["steps"]] == ["step", "step", "restore"]
         assert len(x["test_data"]) == 2 and [f["chain"] for f in x["files"]] == ["intact"]

@@ -44,7 +44,12 @@ TEST_DATA_TAGS = {"gxp:test-data": "true"}
 OUTCOMES = ("pass", "fail", "not executed", "manual", "test data")
 # Tests the runner executes; the others stay manual (the audit reader role is in another account,
 # and validate-logs reads the organization trail's digests there).
-AUTOMATED = frozenset({"OQ-REC-01", "OQ-REC-02", "OQ-REC-03", "OQ-REC-04", "OQ-SCP-01", "OQ-SCP-02", "OQ-SIG-01"})
+AUTOMATED = frozenset({"OQ-REC-01", "OQ-REC-02", "OQ-REC-03", "OQ-REC-04", "OQ-REC-05", "OQ-SCP-01", "OQ-SCP-02",
+                       "OQ-SCP-03", "OQ-SIG-01"})
+# A guardrail step passes only when the refusal names a service control policy, as AWS's
+# AccessDenied messages do: a tester lacking a permission is refused too, and proves nothing.
+SCP_REFUSAL = "service control policy"
+SCP_EXPECTED = "Refused with an explicit deny from a service control policy (AccessDenied naming the SCP)"
 MANUAL_REASON = {
     "OQ-AUD-01": "not automated: the trail's data events are read in the log-archive account with the audit reader "
                  "role; perform the steps of the OQ protocol by hand and attach the evidence",
@@ -87,6 +92,10 @@ def _error(exc: ClientError) -> tuple[str, str]:
     err = exc.response.get("Error", {})
     code = str(err.get("Code", "ClientError"))
     return code, f"{code}: {err.get('Message', '')}".strip()
+
+
+def _refused_by_scp(code: str | None, observed: str) -> bool:
+    return code in ACCESS_DENIED and SCP_REFUSAL in observed.lower()
 
 
 def _sha256(data: bytes) -> str:
@@ -198,15 +207,17 @@ class OqRun:
     def execute(self) -> list[StepResult]:
         self.s3 = self.session.client("s3")
         if self._guarded("OQ-REC-01", self.rec_01):
-            for test_id, fn in (("OQ-REC-02", self.rec_02), ("OQ-REC-03", self.rec_03), ("OQ-REC-04", self.rec_04)):
+            for test_id, fn in (("OQ-REC-02", self.rec_02), ("OQ-REC-03", self.rec_03), ("OQ-REC-04", self.rec_04),
+                                ("OQ-REC-05", self.rec_05)):
                 self._guarded(test_id, fn)
         else:
-            for test_id in ("OQ-REC-02", "OQ-REC-03", "OQ-REC-04"):
+            for test_id in ("OQ-REC-02", "OQ-REC-03", "OQ-REC-04", "OQ-REC-05"):
                 self.not_executed(test_id, "no test object could be stored (see OQ-REC-01 step 1)")
         for test_id in ("OQ-AUD-01", "OQ-AUD-02"):
             for i, (action, expected) in enumerate(self.tests[test_id]["steps"], start=1):
                 self.record(test_id, str(i), action, "-", expected, MANUAL_REASON[test_id], "manual")
-        for test_id, fn in (("OQ-SCP-01", self.scp_01), ("OQ-SCP-02", self.scp_02), ("OQ-SIG-01", self.sig_01)):
+        for test_id, fn in (("OQ-SCP-01", self.scp_01), ("OQ-SCP-02", self.scp_02), ("OQ-SCP-03", self.scp_03),
+                            ("OQ-SIG-01", self.sig_01)):
             self._guarded(test_id, fn)
         self.test_data()
         return self.results
@@ -404,7 +415,39 @@ class OqRun:
                     "Refused (AccessDenied by the aws:SecureTransport deny)", observed,
                     "pass" if code in ACCESS_DENIED else "fail")
 
-    # -- OQ-SCP-01 / 02 -------------------------------------------------------------------------------
+    # -- OQ-REC-05 --------------------------------------------------------------------------------
+
+    def rec_05(self) -> None:
+        test, days = "OQ-REC-05", self.data_class.days
+        attempts = (
+            ("1", "COMPLIANCE", timedelta(days=1),
+             f"Put a new test object asking for COMPLIANCE mode until tomorrow (class retention {days} days)"),
+            ("2", "GOVERNANCE", timedelta(days=days + 1),
+             f"Put a new test object asking for GOVERNANCE mode for {days + 1} days"),
+        )
+        for step, mode, period, action in attempts:
+            key = f"{self.key.removesuffix('.txt')}-lock-{step}.txt"
+            until = self.now() + period
+            try:
+                put = self.s3.put_object(
+                    Bucket=self.bucket, Key=key, Body=self._body(int(step) + 2), ContentType="text/plain",
+                    Tagging=urlencode({**TEST_DATA_TAGS, "gxp:oq-run": self.run_id}),
+                    ObjectLockMode=mode, ObjectLockRetainUntilDate=until,
+                )
+                code, observed = None, f"accepted: version {put.get('VersionId')}"
+            except ClientError as exc:
+                put, (code, observed) = None, _error(exc)
+            resource = f"s3://{self.bucket}/{key}"
+            self.record(test, step, action, resource, "Refused (AccessDenied by the bucket policy); nothing stored",
+                        observed, "pass" if code in ACCESS_DENIED else "fail")
+            if put is not None:
+                # The weaker lock holds until its own date; it can be removed only then, so it is listed.
+                self.record(test, step, "Labelled test data the refused-expected put stored", resource,
+                            "removable after its retain-until date, tagged gxp:test-data=true",
+                            {"bucket": self.bucket, "key": key, "version_id": put.get("VersionId"),
+                             "mode": mode, "retain_until": _iso(until)}, "test data", kind="test data")
+
+    # -- OQ-SCP-01 / 02 / 03 -------------------------------------------------------------------------
 
     def scp_01(self) -> None:
         test, config_client = "OQ-SCP-01", self.session.client("config")
@@ -412,8 +455,7 @@ class OqRun:
         code, observed = self._attempt(
             lambda: config_client.stop_configuration_recorder(ConfigurationRecorderName=CONFIG_RECORDER_NAME))
         self.record(test, "1", "Stop the local AWS Config recorder (config:StopConfigurationRecorder)", resource,
-                    "Refused with an explicit deny from a service control policy (AccessDenied)", observed,
-                    "pass" if code in ACCESS_DENIED else "fail")
+                    SCP_EXPECTED, observed, "pass" if _refused_by_scp(code, observed) else "fail")
         if code is None:
             self._restore(test, "1", resource, "recorder recording", lambda: config_client.start_configuration_recorder(
                 ConfigurationRecorderName=CONFIG_RECORDER_NAME), lambda: self._recording(config_client))
@@ -423,8 +465,7 @@ class OqRun:
         cloudtrail = self.session.client("cloudtrail", region_name=self.config.home_region)
         code, observed = self._attempt(lambda: cloudtrail.stop_logging(Name=trail))
         self.record(test, "1b", "Stop the organization trail (cloudtrail:StopLogging)", trail,
-                    "Refused with an explicit deny from a service control policy (AccessDenied)", observed,
-                    "pass" if code in ACCESS_DENIED else "fail")
+                    SCP_EXPECTED, observed, "pass" if _refused_by_scp(code, observed) else "fail")
         if code is None:
             self._restore(test, "1b", trail, "trail logging", lambda: cloudtrail.start_logging(Name=trail),
                           lambda: self._logging(cloudtrail, trail))
@@ -461,12 +502,39 @@ class OqRun:
         except ClientError as exc:
             url, (code, observed) = None, _error(exc)
         self.record(test, "1", f"{action_text} ({outside})", resource,
-                    "Refused with an explicit deny from a service control policy (AccessDenied)", observed,
-                    "pass" if code in ACCESS_DENIED else "fail")
+                    SCP_EXPECTED, observed, "pass" if _refused_by_scp(code, observed) else "fail")
         if url:
             code, observed = self._attempt(lambda: sqs.delete_queue(QueueUrl=url))
             self.record(test, "1", "Delete the queue the refused-expected call created", resource,
                         "queue deleted", observed if code else "deleted", "fail" if code else "pass", kind="clean-up")
+
+    def scp_03(self) -> None:
+        test = "OQ-SCP-03"
+        from ...config.regions import REGION_JURISDICTION
+
+        jurisdiction = self.account.jurisdiction
+        outside = next((r for r in self.config.allowed_regions if REGION_JURISDICTION.get(r) != jurisdiction), None)
+        outside = outside or next(
+            (r for r in OUTSIDE_REGION_CANDIDATES
+             if r not in self.config.allowed_regions and REGION_JURISDICTION.get(r) != jurisdiction), None)
+        if outside is None:
+            self.not_executed(test, f"no candidate region outside {jurisdiction} to try")
+            return
+        s3 = self.session.client("s3", region_name=outside)
+        name = f"gxp-oq-{self.run_id}".lower()
+        resource = f"s3 bucket {name} ({outside})"
+        location = {} if outside == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": outside}}
+        try:
+            s3.create_bucket(Bucket=name, **location)
+            created, code, observed = True, None, f"accepted: created {name} in {outside}"
+        except ClientError as exc:
+            created, (code, observed) = False, _error(exc)
+        self.record(test, "1", f"Create an S3 bucket in {outside}, outside {jurisdiction}", resource, SCP_EXPECTED,
+                    observed, "pass" if _refused_by_scp(code, observed) else "fail")
+        if created:
+            code, observed = self._attempt(lambda: s3.delete_bucket(Bucket=name))
+            self.record(test, "1", "Delete the bucket the refused-expected call created", resource,
+                        "bucket deleted", observed if code else "deleted", "fail" if code else "pass", kind="clean-up")
 
     # -- OQ-SIG-01 --------------------------------------------------------------------------------
 

@@ -178,6 +178,16 @@ OQ_TESTS = (
         ),
     },
     {
+        "id": "OQ-REC-05", "title": "A record cannot be written with a shorter or weaker lock",
+        "controls": ("GXP-S3-09",),
+        "steps": (
+            ("Put a new test object asking for COMPLIANCE mode with a retain-until date one day away.",
+             "Refused: AccessDenied by the bucket policy's retention floor; no object is stored."),
+            ("Put a new test object asking for GOVERNANCE mode with a retain-until date beyond the class's retention.",
+             "Refused: AccessDenied by the bucket policy; no object is stored."),
+        ),
+    },
+    {
         "id": "OQ-AUD-01", "title": "Record access appears in the audit trail",
         "controls": ("GXP-TRAIL-05", "GXP-TRAIL-01"),
         "steps": (
@@ -209,6 +219,15 @@ OQ_TESTS = (
         "controls": ("GXP-SCP-05",),
         "steps": (
             ("In a regulated account, create any resource (e.g. an SQS queue) in a region not in allowed_regions.",
+             "Refused with an explicit deny from a service control policy."),
+        ),
+    },
+    {
+        "id": "OQ-SCP-03", "title": "Data cannot be placed outside the account's jurisdiction",
+        "controls": ("GXP-SCP-06",),
+        "steps": (
+            ("In a regulated account, create an S3 bucket in an allowed region outside the account's jurisdiction "
+             "(or, if every allowed region is inside it, in a region outside the allowed set).",
              "Refused with an explicit deny from a service control policy."),
         ),
     },
