@@ -28,7 +28,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from gxp_landing_zone.config import load_config
-from gxp_landing_zone.constructs.config_recorder import BASELINE_RULES
+from gxp_landing_zone.constructs.config_recorder import BASELINE_RULES, IAM_PASSWORD_POLICY
 from gxp_landing_zone.constructs.managed_key import KEY_ADMIN_ACTIONS
 from gxp_landing_zone.constructs.permission_sets import specs as permission_set_specs
 from gxp_landing_zone.naming import TRAIL_LOGS_KEY_ALIAS, Names
@@ -388,6 +388,10 @@ BREAKS = {
         s, "regulated-us", "logs").delete_log_group(logGroupName=f"aws-waf-logs-gxp-esignatures-{REGION}")),
     "baseline rule deleted": ("log-archive", "GXP-CFG-02", lambda c, n, s: _client(
         s, "log-archive", "config").delete_config_rule(ConfigRuleName="gxp-s3-bucket-versioning-enabled")),
+    "password-policy rule loosened": ("log-archive", "GXP-CFG-02", lambda c, n, s: _client(
+        s, "log-archive", "config").put_config_rule(ConfigRule={
+            "ConfigRuleName": "gxp-iam-password-policy", "Source": {"Owner": "AWS", "SourceIdentifier": "IAM_PASSWORD_POLICY"},
+            "InputParameters": json.dumps({**IAM_PASSWORD_POLICY, "MinimumPasswordLength": "8"})})),
     "forwarding rule disabled": ("regulated-us", "GXP-CFG-03", lambda c, n, s: (lambda e, r: e.disable_rule(Name=r))(
         *_forwarder(s, "regulated-us"))),
     "compliance changes sent to another bus": ("audit", "GXP-CFG-03", lambda c, n, s: (lambda e, r: e.put_targets(

@@ -240,10 +240,17 @@ def _baseline_rules(config, region: str) -> list:
     return [r for r in BASELINE_RULES if home or not r.global_resources]
 
 
+def _parameters(rule: dict) -> dict | None:
+    try:
+        return json.loads(rule.get("InputParameters") or "{}")
+    except ValueError:
+        return None
+
+
 @iq_check("GXP-CFG-02", ALL_KINDS, regions="all")
 def check_baseline_config_rules(session, config, names) -> list[CheckResult]:
     wanted = _baseline_rules(config, session.region_name)
-    expected = f"{len(wanted)} AWS-managed rules gxp-<name> with their source identifiers, ACTIVE"
+    expected = f"{len(wanted)} AWS-managed rules gxp-<name> with their source identifiers and parameters, ACTIVE"
     client = session.client("config")
     deployed, kwargs = {}, {}
     while True:
@@ -263,6 +270,8 @@ def check_baseline_config_rules(session, config, names) -> list[CheckResult]:
             or source.get("Owner") != "AWS"
             or source.get("SourceIdentifier") != rule.source_identifier
             or found.get("ConfigRuleState", "ACTIVE") != "ACTIVE"
+            # A loosened parameter (e.g. a shorter minimum password) is drift of the rule itself.
+            or (rule.input_parameters and _parameters(found) != rule.input_parameters)
         ):
             missing.append(f"gxp-{rule.name}")
     observed = {"missing_or_changed": missing, "deployed_gxp_rules": len([n for n in deployed if n.startswith("gxp-")])}
