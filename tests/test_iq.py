@@ -24,6 +24,7 @@ from gxp_landing_zone.validation.iq import IQ_CHECKS, run_iq, verify_chain
 from gxp_landing_zone.validation.iq.__main__ import main
 from gxp_landing_zone.validation.iq.checks import TRAIL_LOGS_KEY_ALIAS
 from gxp_landing_zone.validation.iq.runner import chain
+from tests.test_iq_governance import GOVERNANCE, build_governance, put_record_selectors, serve_templates
 
 REFERENCE_CONFIG = Path(__file__).resolve().parent.parent / "config" / "reference.yaml"
 REGION = "us-east-1"
@@ -36,6 +37,7 @@ def fake_credentials(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    serve_templates(monkeypatch)  # GXP-RET-01 reads deployed templates; moto's CloudFormation is not importable
 
 
 def session_for(account_id: str) -> boto3.Session:
@@ -204,6 +206,7 @@ def estate():
         build_log_archive(sessions["log-archive"], config, names)
         root = build_management(sessions["management"], config, names)
         config = config.model_copy(update={"organization": config.organization.model_copy(update={"root_id": root})})
+        build_governance(sessions, config, names)
         # Only the management account's SCP checks read the regulated accounts' IDs.
         config = with_account_ids(config, build_residency(sessions["management"], config))
         yield config, Names(config), sessions
@@ -216,10 +219,11 @@ def failing(results) -> set[str]:
 # -- everything correct --------------------------------------------------------------------------
 
 EXPECTED = {
-    "log-archive": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04"} | {f"GXP-S3-0{i}" for i in range(1, 10)},
+    "log-archive": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04"} | {f"GXP-S3-0{i}" for i in range(1, 10)} | GOVERNANCE["log-archive"],
     "management": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04"}
     | {f"GXP-TRAIL-0{i}" for i in range(1, 5)}
-    | {f"GXP-SCP-0{i}" for i in range(1, 7)},
+    | {f"GXP-SCP-0{i}" for i in range(1, 7)}
+    | GOVERNANCE["management"],
 }
 
 
@@ -276,6 +280,7 @@ def _recreate_trail(c, n, s, **changes):
     kwargs = {k: v for k, v in {**trail_kwargs(c, n), **changes}.items() if v is not None}
     ct.create_trail(**kwargs)
     ct.start_logging(Name=n.trail_name)
+    put_record_selectors(s["management"], n)  # a new trail has no data-event selectors
 
 
 def _rotation_off(s, role, alias):
@@ -412,6 +417,7 @@ def test_cli_writes_chained_json_and_csv_and_exits_by_outcome(monkeypatch, capsy
     monkeypatch.setenv("MOTO_ACCOUNT_ID", config.log_archive.id)  # default credentials land in log-archive
     with mock_aws():
         build_log_archive(boto3.Session(region_name=REGION), config, names)
+        build_governance({"log-archive": boto3.Session(region_name=REGION)}, config, names)
         code, out, err = run_cli(capsys, tmp_path / "ok", "--account-role", "log-archive")
         assert (code, err) == (0, "")
         assert "0 failed" in out

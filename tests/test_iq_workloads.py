@@ -26,6 +26,7 @@ from gxp_landing_zone.naming import Names
 from gxp_landing_zone.validation.iq import run_iq
 from tests.test_iq import REFERENCE_CONFIG, REGION, bucket_policy, build_config_recorder, failing, session_for
 from tests.test_iq import fake_credentials  # noqa: F401  (autouse fixture: moto credentials)
+from tests.test_iq_governance import GOVERNANCE, build_governance
 
 REGULATED = "regulated-us"  # its one workload region is the home region, us-east-1
 ALL_TRUE = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
@@ -155,13 +156,15 @@ def workloads(request):
             sessions["compute"] = build_compute(sessions[REGULATED], REGULATED, account_id)
         else:
             config = without_compute(config, REGULATED)
+        build_governance(sessions, config, names)
         yield config, names, sessions
 
 
 EXPECTED = {
     REGULATED: {"GXP-CFG-01", "GXP-CFG-04", "GXP-REC-01", "GXP-REC-02", "GXP-NET-01", "GXP-NET-02", "GXP-BATCH-01"}
     | {"GXP-ESIG-01", "GXP-ESIG-02", "GXP-ESIG-03", "GXP-DDB-01", "GXP-DDB-02"}
-    | {f"GXP-S3-0{i}" for i in range(3, 8)} | {"GXP-S3-09"},
+    | {f"GXP-S3-0{i}" for i in range(3, 8)} | {"GXP-S3-09"}
+    | GOVERNANCE[REGULATED],
 }
 
 
