@@ -58,15 +58,26 @@ ROLE_TAGS = {"gxp:account-role": ROLE, "gxp:boundary": "regulated"}
 
 class StubbedApiSession:
     """Wraps a session (moto, or StubbedCognitoSession) so that apigateway clients answer from a
-    Stubber built from ``apis``; every other client, and attributes such as ``pool``, pass through."""
+    Stubber built from ``apis``; every other client, and attributes such as ``pool``, pass through.
+
+    moto's clients keep no state of their own, so each is created once and reused: building a
+    botocore client costs ~40 ms, and a run creates one per check and bucket. Stubbed clients
+    (apigateway here, cognito-idp in StubbedCognitoSession) are always new, with a full queue."""
+
+    STUBBED = ("apigateway", "cognito-idp")
 
     def __init__(self, session, apis: list[dict]):
-        self._session, self.apis = session, apis
+        self._session, self.apis, self._clients = session, apis, {}
 
     def __getattr__(self, name):
         return getattr(self._session, name)
 
     def client(self, service, **kwargs):
+        if service not in self.STUBBED:
+            key = (service, tuple(sorted(kwargs.items())))
+            if key not in self._clients:
+                self._clients[key] = self._session.client(service, **kwargs)
+            return self._clients[key]
         client = self._session.client(service, **kwargs)
         if service == "apigateway":
             stubber = Stubber(client)

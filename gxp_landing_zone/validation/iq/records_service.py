@@ -166,8 +166,9 @@ def _lifecycle_findings(rules: list[dict]) -> list[str]:
         if rule.get("Status") != "Enabled":
             continue
         name = rule.get("ID") or "unnamed rule"
-        if rule.get("Expiration") or rule.get("NoncurrentVersionExpiration"):
-            findings.append(f"{name}: expires versions or delete markers")
+        expiring = {**(rule.get("Expiration") or {}), **(rule.get("NoncurrentVersionExpiration") or {})}
+        if any(expiring.values()):
+            findings.append(f"{name}: expires {sorted(k for k, v in expiring.items() if v)}")
         moves = list(rule.get("Transitions") or []) + list(rule.get("NoncurrentVersionTransitions") or [])
         findings += [f"{name}: moves to {t.get('StorageClass')}" for t in moves if t.get("StorageClass") not in ARCHIVE_STORAGE_CLASSES]
     return findings
