@@ -27,6 +27,7 @@ from gxp_landing_zone.validation.iq import run_iq
 from tests.test_iq import REFERENCE_CONFIG, REGION, bucket_policy, build_config_recorder, failing, session_for
 from tests.test_iq import fake_credentials  # noqa: F401  (autouse fixture: moto credentials)
 from tests.test_iq_governance import GOVERNANCE, build_governance
+from tests.test_iq_records_service import RECORDS_SERVICE_EXPECTED, build_records_service
 
 REGULATED = "regulated-us"  # its one workload region is the home region, us-east-1
 ALL_TRUE = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
@@ -96,6 +97,9 @@ SIGNER_POOL = {
         "MinimumLength": 14, "RequireUppercase": True, "RequireLowercase": True, "RequireNumbers": True,
         "RequireSymbols": True, "TemporaryPasswordValidityDays": 3}},
     "UserPoolTags": ROLE_TAGS,
+    "UsernameConfiguration": {"CaseSensitive": False}, "DeletionProtection": "ACTIVE", "UserPoolTier": "PLUS",
+    "UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"},
+    "SchemaAttributes": [{"Name": a, "AttributeDataType": "String", "Mutable": a != "sub", "Required": True} for a in ("sub", "name", "email")],
 }
 
 
@@ -152,6 +156,7 @@ def workloads(request):
         build_records(sessions[REGULATED], config, names, account_id)
         build_ledger(sessions[REGULATED])
         build_config_recorder(sessions[REGULATED], names, account_id)
+        build_records_service(sessions, REGULATED, config, names, account_id)
         if with_compute:
             sessions["compute"] = build_compute(sessions[REGULATED], REGULATED, account_id)
         else:
@@ -164,7 +169,7 @@ EXPECTED = {
     REGULATED: {"GXP-CFG-01", "GXP-CFG-04", "GXP-REC-01", "GXP-REC-02", "GXP-NET-01", "GXP-NET-02", "GXP-BATCH-01"}
     | {"GXP-ESIG-01", "GXP-ESIG-02", "GXP-ESIG-03", "GXP-DDB-01", "GXP-DDB-02"}
     | {f"GXP-S3-0{i}" for i in range(3, 8)} | {"GXP-S3-09"}
-    | GOVERNANCE[REGULATED],
+    | GOVERNANCE[REGULATED] | RECORDS_SERVICE_EXPECTED[REGULATED],
 }
 
 
