@@ -242,7 +242,8 @@ def check_training_isolated_and_encrypted(session, config, names) -> list[CheckR
         output_key = (args.get("OutputDataConfig") or {}).get("KmsKeyId")
         observed = {
             "EnableNetworkIsolation": args.get("EnableNetworkIsolation"),
-            "subnet VPCs": vpc_err or err or in_vpcs,
+            "subnet VPCs": err or in_vpcs,
+            "tagged VPCs": vpc_err or vpcs,
             "SecurityGroupIds": len(vpc.get("SecurityGroupIds") or []),
             "VolumeKmsKeyId": _key_manager(kms, volume_key, managers),
             "OutputDataConfig.KmsKeyId": _key_manager(kms, output_key, managers),
