@@ -121,7 +121,9 @@ def check_compute_no_public_ips(session, config, names) -> list[CheckResult]:
         resp, err = call(ec2.describe_subnets, SubnetIds=subnet_ids) if subnet_ids else (None, "no subnets")
         subnets = {s["SubnetId"]: s.get("MapPublicIpOnLaunch") for s in (resp or {}).get("Subnets", [])}
         asks = {
-            _template_name(v): [i.get("AssociatePublicIpAddress") for i in v.get("LaunchTemplateData", {}).get("NetworkInterfaces", [])]
+            _template_name(v): [
+                i.get("AssociatePublicIpAddress") for i in v.get("LaunchTemplateData", {}).get("NetworkInterfaces", [])
+            ]
             for v in versions
         }
         observed = {"MapPublicIpOnLaunch": err or subnets, "template AssociatePublicIpAddress": asks}
@@ -141,7 +143,9 @@ def check_compute_imdsv2(session, config, names) -> list[CheckResult]:
         return []
 
     def judge(env, versions, errors):
-        tokens = {_template_name(v): v.get("LaunchTemplateData", {}).get("MetadataOptions", {}).get("HttpTokens") for v in versions}
+        tokens = {
+            _template_name(v): v.get("LaunchTemplateData", {}).get("MetadataOptions", {}).get("HttpTokens") for v in versions
+        }
         observed = errors or tokens or "no launch template"
         return observed, bool(tokens) and not errors and all(t == "required" for t in tokens.values())
 
@@ -292,7 +296,10 @@ def check_models_await_approval(session, config, names) -> list[CheckResult]:
         )
         return observed, ok
 
-    expected = f"ModelApprovalStatus PendingManualApproval; CustomerMetadataProperties hold {list(LINEAGE_KEYS)}; the model package group exists"
+    expected = (
+        f"ModelApprovalStatus PendingManualApproval; CustomerMetadataProperties hold {list(LINEAGE_KEYS)}; "
+        "the model package group exists"
+    )
     return _pipeline_results(session, names, "GXP-ML-02", "RegisterModel", expected, judge)
 
 
