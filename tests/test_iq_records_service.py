@@ -64,7 +64,9 @@ class StubbedApiSession:
     botocore client costs ~40 ms, and a run creates one per check and bucket. Stubbed clients
     (apigateway here, cognito-idp in StubbedCognitoSession) are always new, with a full queue."""
 
-    STUBBED = ("apigateway", "cognito-idp")
+    # omics: StubbedOmicsSession (tests/iq_compute_services_estate.py) may wrap this one and puts a
+    # Stubber on each omics client it asks for, so those must be new too.
+    STUBBED = ("apigateway", "cognito-idp", "omics")
 
     def __init__(self, session, apis: list[dict]):
         self._session, self.apis, self._clients = session, apis, {}

@@ -26,6 +26,7 @@ from gxp_landing_zone.naming import Names
 from gxp_landing_zone.validation.iq import run_iq
 from tests.test_iq import REFERENCE_CONFIG, REGION, bucket_policy, build_config_recorder, failing, session_for
 from tests.test_iq import fake_credentials  # noqa: F401  (autouse fixture: moto credentials)
+from tests.iq_compute_services_estate import IQ_COMPUTE_SERVICES, build_compute_services
 from tests.test_iq_governance import GOVERNANCE, build_governance
 from tests.test_iq_records_service import RECORDS_SERVICE_EXPECTED, build_records_service
 
@@ -159,6 +160,7 @@ def workloads(request):
         build_records_service(sessions, REGULATED, config, names, account_id)
         if with_compute:
             sessions["compute"] = build_compute(sessions[REGULATED], REGULATED, account_id)
+            sessions[REGULATED] = build_compute_services(sessions[REGULATED], config, REGULATED, sessions["compute"])
         else:
             config = without_compute(config, REGULATED)
         build_governance(sessions, config, names)
@@ -169,7 +171,7 @@ EXPECTED = {
     REGULATED: {"GXP-CFG-01", "GXP-CFG-04", "GXP-REC-01", "GXP-REC-02", "GXP-NET-01", "GXP-NET-02", "GXP-BATCH-01"}
     | {"GXP-ESIG-01", "GXP-ESIG-02", "GXP-ESIG-03", "GXP-DDB-01", "GXP-DDB-02"}
     | {f"GXP-S3-0{i}" for i in range(3, 8)} | {"GXP-S3-09"}
-    | GOVERNANCE[REGULATED] | RECORDS_SERVICE_EXPECTED[REGULATED],
+    | GOVERNANCE[REGULATED] | RECORDS_SERVICE_EXPECTED[REGULATED] | IQ_COMPUTE_SERVICES[REGULATED],
 }
 
 

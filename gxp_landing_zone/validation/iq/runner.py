@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import boto3
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from ...config import EstateConfig
 from ...naming import Names
@@ -66,8 +66,9 @@ def run_iq(session: boto3.Session, config: EstateConfig, account_role: str, regi
             continue
         try:
             found = check(session, config, names)
-        except ClientError as exc:
-            # Typically AccessDenied: the check could not be made, which is itself a failure.
+        except (ClientError, BotoCoreError) as exc:
+            # Typically AccessDenied, or an endpoint a region lacks: the check could not be made,
+            # which is itself a failure, and the checks after it still run.
             found = [result(control_id, "(check not run)", "API readable", str(exc), False)]
         results.extend(replace(r, caller=identity["Arn"]) for r in found)
     return results
