@@ -459,3 +459,20 @@ def test_cli_without_credentials(monkeypatch, capsys, tmp_path):
         monkeypatch.delenv(name, raising=False)
     code, _, err = run_cli(capsys, tmp_path / "out", "--account-role", "log-archive")
     assert code == 3 and err == "iq: error: no AWS credentials found; sign in (e.g. aws sso login) or set AWS_PROFILE\n"
+
+
+def test_unreachable_endpoint_fails_that_check_and_the_run_goes_on(estate, monkeypatch):
+    from botocore.exceptions import EndpointConnectionError
+
+    config, names, sessions = estate
+
+    def unreachable(session, config, names):
+        raise EndpointConnectionError(endpoint_url="https://kms.us-east-1.amazonaws.com")
+
+    unreachable.control_id, unreachable.kinds = "GXP-KEY-01", IQ_CHECKS["GXP-KEY-01"].kinds
+    unreachable.regions = IQ_CHECKS["GXP-KEY-01"].regions
+    monkeypatch.setitem(IQ_CHECKS, "GXP-KEY-01", unreachable)
+    results = run_iq(sessions["log-archive"], config, "log-archive", REGION)
+    assert failing(results) == {"GXP-KEY-01"}
+    (key,) = [r for r in results if r.control_id == "GXP-KEY-01"]
+    assert "Could not connect" in key.observed
