@@ -10,17 +10,10 @@ import argparse
 import sys
 
 import boto3
-from botocore.exceptions import ClientError, NoCredentialsError, PartialCredentialsError
 
-from ...config import ConfigError, load_config
+from ...config import load_config
+from ..cli_errors import EXIT_FAILED, guarded
 from .runner import IqError, run_iq, write_results
-
-EXIT_FAILED, EXIT_USAGE, EXIT_CREDENTIALS = 1, 2, 3
-
-
-def _error(message: str, code: int) -> int:
-    print(f"iq: error: {message}", file=sys.stderr)
-    return code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,18 +24,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="iq-results", help="directory for the JSON, CSV and HTML record")
     args = parser.parse_args(argv)
 
-    try:
-        config = load_config(args.config)
-        results = run_iq(boto3.Session(), config, args.account_role, args.region)
-    except ConfigError as exc:
-        return _error(str(exc), EXIT_USAGE)
-    except IqError as exc:
-        return _error(str(exc), exc.exit_code)
-    except (NoCredentialsError, PartialCredentialsError):
-        return _error("no AWS credentials found; sign in (e.g. aws sso login) or set AWS_PROFILE", EXIT_CREDENTIALS)
-    except ClientError as exc:
-        # Only the STS identity call is not caught per check: expired or invalid credentials.
-        return _error(f"cannot confirm the caller's identity: {exc}", EXIT_CREDENTIALS)
+    results, code = guarded(
+        "iq", lambda: run_iq(boto3.Session(), load_config(args.config), args.account_role, args.region), (IqError,)
+    )
+    if code is not None:
+        return code
 
     json_path, csv_path = write_results(results, args.out, args.account_role, args.region)
     failed = [r for r in results if not r.passed]

@@ -44,14 +44,20 @@ def _regional(session: boto3.Session, region: str) -> boto3.Session:
     )
 
 
-def run_iq(session: boto3.Session, config: EstateConfig, account_role: str, region: str) -> list[CheckResult]:
+def target_account(config: EstateConfig, account_role: str, region: str, error: type[Exception] = IqError):
+    """The config's account for the role, once role and region are known to the config (IQ and OQ)."""
     try:
         account = config.account(account_role)
     except KeyError:
         roles = ", ".join(a.role for a in config.accounts)
-        raise IqError(f"unknown account role '{account_role}'; the config has: {roles}") from None
+        raise error(f"unknown account role '{account_role}'; the config has: {roles}") from None
     if region not in config.allowed_regions:
-        raise IqError(f"region {region} is not in allowed_regions ({', '.join(config.allowed_regions)})")
+        raise error(f"region {region} is not in allowed_regions ({', '.join(config.allowed_regions)})")
+    return account
+
+
+def signed_in(session: boto3.Session, account, account_role: str, region: str) -> tuple[boto3.Session, dict]:
+    """(the session pinned to the region, the caller's identity), refusing credentials for another account."""
     session = _regional(session, region)
     identity = session.client("sts").get_caller_identity()
     if identity["Account"] != account.id:
@@ -59,6 +65,12 @@ def run_iq(session: boto3.Session, config: EstateConfig, account_role: str, regi
             f"credentials are for account {identity['Account']} but the config's {account_role} account is "
             f"{account.id}; sign in to {account.id} and run again"
         )
+    return session, identity
+
+
+def run_iq(session: boto3.Session, config: EstateConfig, account_role: str, region: str) -> list[CheckResult]:
+    account = target_account(config, account_role, region)
+    session, identity = signed_in(session, account, account_role, region)
     names = Names(config)
     results: list[CheckResult] = []
     for control_id, check in IQ_CHECKS.items():

@@ -16,18 +16,11 @@ import os
 import sys
 
 import boto3
-from botocore.exceptions import ClientError, NoCredentialsError, PartialCredentialsError
 
-from ...config import ConfigError, load_config
+from ...config import load_config
+from ..cli_errors import EXIT_FAILED, guarded
 from ..iq.runner import IqError
 from .runner import SIGNER_TOKEN_ENV, OqError, run_oq, verdicts, write_results
-
-EXIT_FAILED, EXIT_USAGE, EXIT_CREDENTIALS = 1, 2, 3
-
-
-def _error(message: str, code: int) -> int:
-    print(f"oq: error: {message}", file=sys.stderr)
-    return code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,22 +34,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--meaning", help="signature meaning (default: the first the data class's record class grants)")
     args = parser.parse_args(argv)
 
-    try:
-        config = load_config(args.config)
-        results = run_oq(
-            boto3.Session(), config, args.account_role, args.region, data_class=args.data_class,
+    def run():
+        return run_oq(
+            boto3.Session(), load_config(args.config), args.account_role, args.region, data_class=args.data_class,
             signature_api=args.signature_api, signer_token=os.environ.get(SIGNER_TOKEN_ENV) or None,
             meaning=args.meaning,
         )
-    except ConfigError as exc:
-        return _error(str(exc), EXIT_USAGE)
-    except (OqError, IqError) as exc:
-        return _error(str(exc), exc.exit_code)
-    except (NoCredentialsError, PartialCredentialsError):
-        return _error("no AWS credentials found; sign in (e.g. aws sso login) or set AWS_PROFILE", EXIT_CREDENTIALS)
-    except ClientError as exc:
-        # Every step catches its own API errors; what reaches here is the STS identity call.
-        return _error(f"cannot confirm the caller's identity: {exc}", EXIT_CREDENTIALS)
+
+    results, code = guarded("oq", run, (OqError, IqError))
+    if code is not None:
+        return code
 
     paths = write_results(results, args.out, args.account_role, args.region)
     for r in results:

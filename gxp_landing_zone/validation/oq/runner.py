@@ -112,13 +112,9 @@ def shortest_retention_class(config: EstateConfig) -> str:
 
 def validate_target(config: EstateConfig, account_role: str, region: str, data_class: str | None):
     """The account and data class the run targets; OqError names what to change otherwise."""
-    try:
-        account = config.account(account_role)
-    except KeyError:
-        roles = ", ".join(a.role for a in config.accounts)
-        raise OqError(f"unknown account role '{account_role}'; the config has: {roles}") from None
-    if region not in config.allowed_regions:
-        raise OqError(f"region {region} is not in allowed_regions ({', '.join(config.allowed_regions)})")
+    from ..iq.runner import target_account
+
+    account = target_account(config, account_role, region, OqError)
     if account.kind is not AccountKind.REGULATED:
         regulated = ", ".join(a.role for a in config.regulated_accounts) or "none"
         raise OqError(
@@ -637,18 +633,12 @@ def run_oq(
     meaning: str | None = None,
     transport: Transport | None = None,
 ) -> list[StepResult]:
-    from ..iq.runner import WrongAccount, _regional
+    from ..iq.runner import signed_in
 
     account, chosen = validate_target(config, account_role, region, data_class)
     if meaning is not None and meaning not in config.signatures.meanings:
         raise OqError(f"unknown meaning '{meaning}'; the config allows: {', '.join(config.signatures.meanings)}")
-    session = _regional(session, region)
-    identity = session.client("sts").get_caller_identity()
-    if identity["Account"] != account.id:
-        raise WrongAccount(
-            f"credentials are for account {identity['Account']} but the config's {account_role} account is "
-            f"{account.id}; sign in to {account.id} and run again"
-        )
+    session, identity = signed_in(session, account, account_role, region)
     run = OqRun(session, config, account, region, chosen, caller=identity["Arn"], signature_api=signature_api,
                 signer_token=signer_token, meaning=meaning, transport=transport)
     return run.execute()
