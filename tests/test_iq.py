@@ -449,7 +449,8 @@ def test_cli_errors_are_one_line_with_exit_code(capsys, tmp_path, args, code, me
     assert not list(tmp_path.iterdir())  # nothing recorded for a run that never started
 
 
-def test_cli_without_credentials(monkeypatch, capsys, tmp_path):
+def without_any_credentials(monkeypatch, tmp_path) -> None:
+    """No credential source botocore could find: environment, files, instance or container metadata."""
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.delenv(name)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
@@ -457,6 +458,10 @@ def test_cli_without_credentials(monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     for name in ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_WEB_IDENTITY_TOKEN_FILE"):
         monkeypatch.delenv(name, raising=False)
+
+
+def test_cli_without_credentials(monkeypatch, capsys, tmp_path):
+    without_any_credentials(monkeypatch, tmp_path)
     code, _, err = run_cli(capsys, tmp_path / "out", "--account-role", "log-archive")
     assert code == 3 and err == "iq: error: no AWS credentials found; sign in (e.g. aws sso login) or set AWS_PROFILE\n"
 

@@ -33,7 +33,7 @@ from gxp_landing_zone.validation.oq import AUTOMATED, run_oq, verdicts, write_re
 from gxp_landing_zone.validation.oq.__main__ import main
 from gxp_landing_zone.validation.oq.runner import SIGNER_TOKEN_ENV
 from gxp_landing_zone.validation.record import verify_chain
-from tests.test_iq import REFERENCE_CONFIG, REGION, bucket_policy, build_config_recorder, session_for
+from tests.test_iq import REFERENCE_CONFIG, REGION, bucket_policy, build_config_recorder, session_for, without_any_credentials
 from tests.test_iq import fake_credentials  # noqa: F401  (autouse fixture: moto credentials)
 from tests.test_iq_workloads import REGULATED, build_records
 
@@ -454,13 +454,7 @@ def test_cli_errors_are_one_line_with_exit_code(capsys, tmp_path, args, code, me
 
 
 def test_cli_without_credentials(monkeypatch, capsys, tmp_path):
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    for name in ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_WEB_IDENTITY_TOKEN_FILE"):
-        monkeypatch.delenv(name, raising=False)
+    without_any_credentials(monkeypatch, tmp_path)
     code, _, err = run_cli(capsys, tmp_path / "out", "--account-role", REGULATED)
     assert code == 3 and err == "oq: error: no AWS credentials found; sign in (e.g. aws sso login) or set AWS_PROFILE\n"
 

@@ -334,18 +334,18 @@ def _locked_with_days(session, config, names) -> dict[str, int]:
     return {bucket: config.audit_log.days for bucket in _locked(names)}
 
 
+def _write_floor_days(statement: dict) -> int | None:
+    floor = str(statement.get("Condition", {}).get("NumericLessThan", {}).get("s3:object-lock-remaining-retention-days", ""))
+    return int(floor) if floor.isdigit() else None
+
+
 @iq_check("GXP-S3-09", BUCKET_HOLDERS, regions="workload")
 def check_retention_floor_on_write(session, config, names) -> list[CheckResult]:
     out = []
     for bucket, days in _locked_with_days(session, config, names).items():
         statements, err = _policy_statements(session, bucket)
         writes = [s for s in statements if _denies_to_everyone(s, RETENTION_SETTING_ACTIONS)]
-        floors = [
-            s for s in writes
-            if str(s.get("Condition", {}).get("NumericLessThan", {}).get("s3:object-lock-remaining-retention-days", ""))
-            .isdigit()
-            and int(s["Condition"]["NumericLessThan"]["s3:object-lock-remaining-retention-days"]) >= days
-        ]
+        floors = [s for s in writes if (_write_floor_days(s) or 0) >= days]
         governance = [
             s for s in writes if s.get("Condition", {}).get("StringEquals", {}).get("s3:object-lock-mode") == "GOVERNANCE"
         ]
