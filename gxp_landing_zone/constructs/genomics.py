@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from aws_cdk import Stack
+from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -76,6 +76,9 @@ class GenomicsWorkspace(Construct):
             description="Reference genomes under the account's customer-managed key",
             sse_config=omics.CfnReferenceStore.SseConfigProperty(type="KMS", key_arn=key.key_arn),
         )
+        # Reads and references are records: deleting or replacing the stack must leave them (11.10(c)).
+        for store in (self.sequence_store, self.reference_store):
+            store.apply_removal_policy(RemovalPolicy.RETAIN)
         definition = assets.Asset(self, "WorkflowDefinition", path=str(WORKFLOW_DIR))
         self.workflow = omics.CfnWorkflow(
             self,

@@ -6,11 +6,7 @@ from constructs import Construct
 from ..config import Account, AccountKind, EstateConfig
 from ..constructs.tags import BOUNDARY_TAG
 from ..naming import Names
-
-
-def stack_id(component: str, account: Account, region: str) -> str:
-    """Stable, readable stack names: renaming one would replace every resource in it."""
-    return f"{component}-{account.role}-{region}"
+from ..topology import stack_id
 
 
 class GxpStack(Stack):

@@ -50,7 +50,10 @@ class CheckResult:
 
 
 def result(control_id: str, resource: str, expected: str, observed: object, passed: bool) -> CheckResult:
-    clauses = {k: list(v) for k, v in _CONTROLS[control_id].clauses.items()}
+    from ...controls.registry import by_id as new_by_id
+
+    control = new_by_id().get(control_id) or _CONTROLS[control_id]
+    clauses = {k: list(v) for k, v in control.clauses.items() if v}
     return CheckResult(
         control_id=control_id,
         clauses=clauses,

@@ -10,6 +10,11 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ...config import EstateConfig
+from ...controls.context import ControlContext
+from ...controls.deployed.reader import AccountReader, missing, physical_id
+from ...controls.engine import judge
+from ...controls.model import REGULATED_ONLY, RESEARCH, Control, Outcome
+from ...controls.registry import all_controls
 from ...naming import Names
 from ..record import GENESIS_HASH, chain, verify_chain, write_record  # noqa: F401  (iq's public names)
 from .checks import IQ_CHECKS, CheckResult, applies, result
@@ -68,13 +73,50 @@ def signed_in(session: boto3.Session, account, account_role: str, region: str) -
     return session, identity
 
 
+def deployed_applies(control: Control, account, region: str, config: EstateConfig) -> bool:
+    """The account kinds and regions where the stacks deploy what the control judges."""
+    scope = control.deployed
+    if account.kind.value not in scope.accounts:
+        return False
+    if control.boundary == REGULATED_ONLY and account.kind.value == RESEARCH:
+        return False
+    if scope.regions == "all":
+        return True
+    if scope.regions == "workload":
+        return region in config.workload_regions(account)
+    return region == config.home_region
+
+
+def _qualify(control: Control, reader: AccountReader) -> list[CheckResult]:
+    try:
+        resources = list(control.deployed.read(reader))
+    except (ClientError, BotoCoreError) as exc:
+        return [result(control.id, "(check not run)", "API readable", str(exc), False)]
+    found = []
+    for resource in resources:
+        absent = missing(resource)
+        if absent:
+            found.append(result(control.id, physical_id(resource), control.statement, absent, False))
+            continue
+        verdict = judge(control, resource, reader.context)
+        if verdict.outcome is not Outcome.NOT_APPLICABLE:
+            found.append(result(control.id, physical_id(resource), control.statement, verdict.observed, verdict.passed))
+    return found
+
+
 def run_iq(session: boto3.Session, config: EstateConfig, account_role: str, region: str) -> list[CheckResult]:
     account = target_account(config, account_role, region)
     session, identity = signed_in(session, account, account_role, region)
     names = Names(config)
     results: list[CheckResult] = []
+    reader = AccountReader(session, ControlContext.from_config(config), account, region)
+    ported = set()
+    for control in all_controls():
+        ported.add(control.id)
+        if deployed_applies(control, account, region, config):
+            results.extend(replace(r, caller=identity["Arn"]) for r in _qualify(control, reader))
     for control_id, check in IQ_CHECKS.items():
-        if not applies(check, account, region, config):
+        if control_id in ported or not applies(check, account, region, config):
             continue
         try:
             found = check(session, config, names)

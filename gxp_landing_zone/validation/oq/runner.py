@@ -547,7 +547,7 @@ class OqRun:
     def _api_url(self) -> tuple[str | None, str]:
         if self.signature_api:
             return self.signature_api, "given with --signature-api"
-        from ...stacks.base import stack_id
+        from ...topology import stack_id
 
         stack = stack_id("Signatures", self.account, self.region)
         try:

@@ -1,0 +1,139 @@
+"""What the controls know about the estate, derived from the config alone (never from constructs).
+
+The config is the specification the estate is validated against: it says which data classes exist,
+how long each is kept, which accounts are regulated and where. Controls read those requirements here;
+the constructs that implement them are never consulted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..config.regions import REGION_JURISDICTION
+from ..naming import Names
+
+if TYPE_CHECKING:
+    from ..config import EstateConfig
+
+# Tag by which an Object Lock bucket names the retention requirement it serves (a data class,
+# "audit-log", or the signature-manifest class). A bucket without it, named as a records bucket,
+# is a defect: its retention cannot be proven.
+RETENTION_CLASS_TAG = "gxp:retention-class"
+MANIFEST_RETENTION_CLASS = "esignature-manifest"
+AUDIT_LOG_CLASS = "audit-log"
+ACCESS_LOG_CLASS = "access-log"
+
+
+@dataclass(frozen=True)
+class ControlContext:
+    has_config: bool = True
+    home_region: str | None = None
+    allowed_regions: frozenset[str] = frozenset()
+    # account ID -> kind (management, log-archive, audit, regulated, research)
+    account_kinds: dict[str, str] = field(default_factory=dict)
+    jurisdiction_by_account: dict[str, str] = field(default_factory=dict)
+    # account ID -> regimes that apply there (gxp, hipaa, gdpr, appi)
+    account_regimes: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Object Lock retention each bucket must carry: by exact bucket name, and by retention-class tag.
+    lock_days_by_bucket: dict[str, int] = field(default_factory=dict)
+    lock_days_by_class: dict[str, int] = field(default_factory=dict)
+    records_bucket_prefix: str | None = None
+    config_bucket: str | None = None
+    audit_bus_arn: str | None = None
+    root_id: str | None = None
+    min_log_retention_days: int | None = None
+    max_session_hours: int = 12
+    data_classes: frozenset[str] = frozenset()
+    de_identified_classes: frozenset[str] = frozenset()
+    classes_leaving_jurisdiction: frozenset[str] = frozenset()
+    # Per class, the record buckets the config allows it to replicate to.
+    replication_targets: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Every records bucket the config defines, with its region.
+    records_bucket_region: dict[str, str] = field(default_factory=dict)
+    signature_event_source: str = "gxp.esignature"
+    # Signing authority (record class -> group -> meanings) and order (record class -> meanings).
+    signature_grants: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    signature_sequences: dict[str, list[str]] = field(default_factory=dict)
+    region_jurisdiction: dict[str, str] = field(default_factory=lambda: dict(REGION_JURISDICTION))
+    # For the IQ readers: the config and the physical names it implies.
+    config: "EstateConfig | None" = field(default=None, compare=False, repr=False)
+
+    # -- where a stack sits ---------------------------------------------------------------------
+
+    def account_kind(self, account_id: str | None) -> str | None:
+        return self.account_kinds.get(account_id or "")
+
+    def inside_boundary(self, account_id: str | None) -> bool:
+        """Research accounts are outside the validation boundary; an account the config does not know
+        (a customer's own template checked without an account) is treated as inside."""
+        return self.account_kind(account_id) != "research"
+
+    def regimes(self, account_id: str | None) -> frozenset[str]:
+        return self.account_regimes.get(account_id or "", frozenset({"gxp"}))
+
+    @property
+    def names(self) -> Names | None:
+        return Names(self.config) if self.config is not None else None
+
+    # -- built from the config ------------------------------------------------------------------
+
+    @classmethod
+    def without_config(cls) -> "ControlContext":
+        """For templates checked on their own: config-dependent requirements cannot be proven."""
+        return cls(has_config=False)
+
+    @classmethod
+    def from_config(cls, config: "EstateConfig") -> "ControlContext":
+        names = Names(config)
+        classes = {c.name: c.days for c in config.data_classes}
+        buckets = {
+            names.records_bucket(c.name, a.id, r): r
+            for c in config.data_classes
+            for a in config.regulated_accounts
+            for r in config.workload_regions(a)
+        }
+        targets = {
+            c.name: frozenset(
+                names.records_bucket(
+                    c.name, config.account(t.account).id, t.region or config.workload_regions(config.account(t.account))[0]
+                )
+                for t in c.replicate_to
+            )
+            for c in config.data_classes
+        }
+        longest = max(classes.values())
+        # Signature manifests are kept as long as the longest-kept records they may sign (11.70).
+        manifests = {
+            names.signature_manifest_bucket(a.id, r): longest
+            for a in config.regulated_accounts
+            for r in config.workload_regions(a)
+        }
+        return cls(
+            home_region=config.home_region,
+            allowed_regions=frozenset(config.allowed_regions),
+            account_kinds={a.id: a.kind.value for a in config.accounts},
+            jurisdiction_by_account={a.id: a.jurisdiction for a in config.regulated_accounts},
+            account_regimes={a.id: frozenset(getattr(a, "regimes", None) or ("gxp",)) for a in config.accounts},
+            lock_days_by_bucket={names.trail_bucket: config.audit_log.days, **manifests},
+            lock_days_by_class={AUDIT_LOG_CLASS: config.audit_log.days, MANIFEST_RETENTION_CLASS: longest, **classes},
+            records_bucket_prefix=names.records_bucket_prefix(),
+            config_bucket=names.config_bucket,
+            audit_bus_arn=names.audit_bus_arn(),
+            root_id=config.organization.root_id,
+            min_log_retention_days=config.audit_log.cloudwatch_retention_days,
+            data_classes=frozenset(classes),
+            de_identified_classes=frozenset(c.name for c in config.data_classes if c.de_identified),
+            classes_leaving_jurisdiction=frozenset(c.name for c in config.data_classes if c.may_leave_jurisdiction),
+            replication_targets=targets,
+            records_bucket_region=buckets,
+            signature_event_source=names.signature_event_source(),
+            signature_grants={
+                name: {group: sorted(meanings) for group, meanings in rc.signers.items()}
+                for name, rc in config.signatures.record_classes.items()
+            },
+            signature_sequences={
+                name: list(rc.sequence) for name, rc in config.signatures.record_classes.items() if rc.sequence
+            },
+            config=config,
+        )

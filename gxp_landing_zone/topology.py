@@ -1,0 +1,41 @@
+"""Which stacks the estate puts in each account and region, named ``<Component>-<role>-<region>``.
+
+The app builds these stacks; the IQ reads back what it deployed by the same names. Both ask here, so
+neither has to import the other (the IQ never imports the stacks it qualifies).
+"""
+
+from __future__ import annotations
+
+from .config import Account, AccountKind, EstateConfig
+
+
+def stack_id(component: str, account: Account, region: str) -> str:
+    """Stable, readable stack names: renaming one would replace every resource in it."""
+    return f"{component}-{account.role}-{region}"
+
+
+def runs_compute(config: EstateConfig, account: Account) -> bool:
+    return account.kind in (AccountKind.REGULATED, AccountKind.RESEARCH) and config.compute_settings(account).enabled
+
+
+def components(config: EstateConfig, account: Account, region: str) -> list[str]:
+    """The components deployed to ``account`` in ``region``."""
+    found = ["Baseline"]
+    if region == config.home_region:
+        found += {
+            AccountKind.AUDIT: ["Audit"],
+            AccountKind.LOG_ARCHIVE: ["LogArchive"],
+            AccountKind.MANAGEMENT: ["Organization", "Access"],
+        }.get(account.kind, [])
+    if account.kind is AccountKind.AUDIT:
+        found.append("Compliance")
+    in_workload_region = region in config.workload_regions(account)
+    if account.kind is AccountKind.REGULATED and in_workload_region:
+        found += ["Records", "Signatures"]
+    if runs_compute(config, account) and in_workload_region:
+        found.append("Compute")
+    return found
+
+
+def stack_names(config: EstateConfig, account: Account, region: str) -> list[str]:
+    return sorted(stack_id(c, account, region) for c in components(config, account, region))
