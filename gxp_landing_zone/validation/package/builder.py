@@ -15,6 +15,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Iterable
 
+from ..oq.protocol import AUTOMATED, OQ_TESTS, OQ_VERDICTS, oq_verdict  # noqa: F401  (the package's OQ names)
+
 # 1.1: OQ tests say whether the OQ runner automates them; executed_oq holds executed OQ records.
 SCHEMA_VERSION = "1.1"
 FRAMEWORK_LABELS = {"part11": "21 CFR Part 11", "annex11": "EU GMP Annex 11", "jp-eres": "JP ER/ES"}
@@ -133,131 +135,12 @@ def iq_protocol(trace: dict, checks: dict[str, dict], config, config_path: str) 
 
 
 # -- operational qualification ------------------------------------------------------------------
-# Behaviour the templates cannot prove: that AWS actually refuses what the policies and locks
-# say it refuses. Each test names the controls whose intent it exercises; a test whose controls
-# are absent from the registry (and whose service the estate does not deploy) is listed as not
-# applicable rather than dropped, so the reader sees it was considered.
-
-OQ_TESTS = (
-    {
-        "id": "OQ-REC-01", "title": "A locked record cannot be deleted",
-        "controls": ("GXP-S3-01", "GXP-S3-05"),
-        "steps": (
-            ("Put a test object (oq/<time>-<id>.txt, tagged gxp:test-data=true, known SHA-256) into a records bucket "
-             "of the validation account.",
-             "The object is stored with a version ID and an Object Lock retain-until date in COMPLIANCE mode."),
-            ("Delete that object version (s3api delete-object --version-id ...), including with the bypass-governance header.",
-             "Refused: AccessDenied; the version is still listed."),
-        ),
-    },
-    {
-        "id": "OQ-REC-02", "title": "Overwriting a record keeps the original version",
-        "controls": ("GXP-S3-03", "GXP-S3-01"),
-        "steps": (
-            ("Put a different body under the same key.", "A new version is created."),
-            ("Get the first version by its version ID and compute its SHA-256.",
-             "The hash equals the one recorded in OQ-REC-01: the prior data is not obscured."),
-        ),
-    },
-    {
-        "id": "OQ-REC-03", "title": "Record retention cannot be shortened",
-        "controls": ("GXP-S3-01", "GXP-S3-02"),
-        "steps": (
-            ("Set the test version's retain-until date one day earlier (s3api put-object-retention).",
-             "Refused: AccessDenied; the retain-until date is unchanged."),
-            ("Remove the bucket's Object Lock default retention (s3api put-object-lock-configuration).",
-             "Refused: AccessDenied by the bucket policy (only the deployment role may change it); unchanged."),
-        ),
-    },
-    {
-        "id": "OQ-REC-04", "title": "Requests without TLS are refused",
-        "controls": ("GXP-S3-04",),
-        "steps": (
-            ("Get the test object over plain HTTP (endpoint http://s3.<region>.amazonaws.com).",
-             "Refused: AccessDenied by the aws:SecureTransport deny statement."),
-        ),
-    },
-    {
-        "id": "OQ-REC-05", "title": "A record cannot be written with a shorter or weaker lock",
-        "controls": ("GXP-S3-09",),
-        "steps": (
-            ("Put a new test object asking for COMPLIANCE mode with a retain-until date one day away.",
-             "Refused: AccessDenied by the bucket policy's retention floor; no object is stored."),
-            ("Put a new test object asking for GOVERNANCE mode with a retain-until date beyond the class's retention.",
-             "Refused: AccessDenied by the bucket policy; no object is stored."),
-        ),
-    },
-    {
-        "id": "OQ-AUD-01", "title": "Record access appears in the audit trail",
-        "controls": ("GXP-TRAIL-05", "GXP-TRAIL-01"),
-        "steps": (
-            ("Read the test object once and note the time and the caller ARN.",
-             "The read succeeds."),
-            ("Within 15 minutes, look up the GetObject data event in the log-archive trail bucket (as the audit reader role).",
-             "One event names the caller, the bucket, the key, the version and the time."),
-        ),
-    },
-    {
-        "id": "OQ-AUD-02", "title": "Tampering with audit log files is detectable",
-        "controls": ("GXP-TRAIL-02",),
-        "steps": (
-            ("Run aws cloudtrail validate-logs for the organization trail over the qualification window.",
-             "Every digest and log file is reported valid; none missing."),
-        ),
-    },
-    {
-        "id": "OQ-SCP-01", "title": "Guardrails refuse stopping the audit trail and recorder",
-        "controls": ("GXP-SCP-01", "GXP-SCP-02"),
-        "steps": (
-            ("From a regulated account, as an administrator, call cloudtrail:StopLogging on the organization trail "
-             "and config:StopConfigurationRecorder on the local recorder.",
-             "Both refused with an explicit deny from a service control policy."),
-        ),
-    },
-    {
-        "id": "OQ-SCP-02", "title": "Regions outside the allowed set are refused",
-        "controls": ("GXP-SCP-05",),
-        "steps": (
-            ("In a regulated account, create any resource (e.g. an SQS queue) in a region not in allowed_regions.",
-             "Refused with an explicit deny from a service control policy."),
-        ),
-    },
-    {
-        "id": "OQ-SCP-03", "title": "Data cannot be placed outside the account's jurisdiction",
-        "controls": ("GXP-SCP-06",),
-        "steps": (
-            ("In a regulated account, create an S3 bucket in an allowed region outside the account's jurisdiction "
-             "(or, if every allowed region is inside it, in a region outside the allowed set).",
-             "Refused with an explicit deny from a service control policy."),
-        ),
-    },
-    {
-        "id": "OQ-SIG-01", "title": "A test record is signed and the signature verifies",
-        "controls": (),
-        "service": "Signature",
-        "steps": (
-            ("Through the signature service, sign the test object with a meaning its record class grants (e.g. review) as a qualified test user.",
-             "A manifest shows the signer's printed name, the UTC time and the meaning, bound to the object version."),
-            ("Verify the signature; then verify the changed record (the second version written in OQ-REC-02).",
-             "The original verifies; the changed version is not valid under that signature."),
-        ),
-    },
-)
-
-
-def automated_oq_tests() -> frozenset:
-    """The OQ tests the OQ runner executes; none without the runner (then every test is manual)."""
-    try:
-        from ..oq.runner import AUTOMATED
-    except ImportError:
-        return frozenset()
-    return AUTOMATED
 
 
 def oq_protocol(trace: dict, stack_names: Iterable[str]) -> list[dict]:
     known = {c["id"] for c in trace["controls"]}
     stacks = list(stack_names)
-    automated = automated_oq_tests()
+    automated = AUTOMATED
     tests = []
     for t in OQ_TESTS:
         controls = [c for c in t["controls"] if c in known]
@@ -417,20 +300,6 @@ def read_results(results_dir: Path, option: str = "--iq-results") -> list[dict]:
     return files
 
 
-def oq_verdict(outcomes: Iterable[str]) -> str:
-    """One OQ test's verdict from the outcomes of its steps and restorations (test data aside):
-    any failure fails it; it passes only when every step passed."""
-    outcomes = set(outcomes)
-    if not outcomes:
-        return "not executed"
-    if "fail" in outcomes:
-        return "fail"
-    if outcomes == {"pass"}:
-        return "pass"
-    return "manual" if "manual" in outcomes else "not executed"
-
-
-OQ_VERDICTS = ("pass", "fail", "not executed", "manual")
 
 
 def executed_oq(files: list[dict], oq_tests: list[dict]) -> dict:
