@@ -1,49 +1,36 @@
-"""`make bench`: synthesis cost and how it grows, measured side by side in one run.
+"""`make bench`: what the compliance machinery costs on top of CDK itself, side by side in one run.
 
-Scenarios, each in its own process so jsii start-up is counted every time:
-  floor      - a one-bucket CDK app: the fixed cost of Python + jsii + Node
-  reference  - the reference estate with all four packs
-  scaled     - the reference estate with three times the regulated accounts
-Peak memory is the largest resident set of the scenario's process tree member that
-was waited for (Python or its Node child), from wait4's rusage.
+For 1x, 3x and 10x the reference estate's regulated accounts, two scenarios alternate (bare, complete,
+bare, complete, ...), each in its own process so jsii start-up is counted every time:
+  bare      - the estate's stacks built and synthesized, nothing else (no packs, no report)
+  complete  - what `make synth` does: every pack (the controls engine, AwsSolutions, HIPAA Security,
+              NIST 800-53 R5) and the compliance report
+The figures are medians over the runs: wall time, and the peak resident memory of the whole process
+tree (Python and its Node child together), sampled from /proc every 20 ms. The last lines give
+``overhead <scale>: complete / bare`` per scale.
 """
 
 from __future__ import annotations
 
+import argparse
 import copy
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _floor(outdir: str) -> None:
-    from aws_cdk import App, Stack
-    from aws_cdk import aws_s3 as s3
-
-    # Same settings as the estate's apps (CloudFormation validation plugin off), so the
-    # difference between the rows is the estate, not the settings.
-    app = App(outdir=outdir, builtin_cloud_formation_validation=False)
-    s3.Bucket(Stack(app, "OneBucket"), "Bucket")
-    app.synth()
-
-
-def _estate(outdir: str, config_path: str) -> None:
-    from .config import load_config
-    from .synthesis import synthesize
-
-    result = synthesize(load_config(config_path), outdir)
-    print(f"stacks={len(result.assembly.stacks)} resources="
-          f"{sum(len(s.template.get('Resources', {})) for s in result.assembly.stacks)} findings={len(result.findings)}")
+SCALES = (1, 3, 10)
 
 
 def scaled_config(factor: int) -> dict:
+    """The reference config with ``factor`` times its regulated accounts (new roles and IDs)."""
     data = yaml.safe_load((ROOT / "config" / "reference.yaml").read_text())
     regulated = [a for a in data["accounts"] if a["role"].startswith("regulated-")]
     next_id = 800000000000
@@ -57,36 +44,105 @@ def scaled_config(factor: int) -> dict:
     return data
 
 
-def _run(name: str, args: list[str]) -> tuple[float, float, str]:
+# -- one scenario, in the child process ------------------------------------------------------------
+
+
+def _scenario(kind: str, outdir: str, config_path: str) -> None:
+    from .config import load_config
+
+    config = load_config(config_path)
+    if kind == "bare":
+        from .estate import build_estate, new_app
+
+        app = new_app(outdir)
+        build_estate(app, config)
+        assembly = app.synth()
+        stacks, findings = len(assembly.stacks), 0
+    else:
+        from .synthesis import synthesize, write_compliance_report
+
+        result = synthesize(config, outdir)
+        write_compliance_report(result, config, outdir)
+        stacks, findings = len(result.assembly.stacks) if result.assembly else -1, len(result.findings)
+    print(f"stacks={stacks} findings={findings}")
+
+
+# -- measuring from the parent ---------------------------------------------------------------------
+
+
+def _tree_rss_kib(root: int) -> int:
+    """Resident memory of ``root`` and all its descendants, from /proc."""
+    total, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as children:
+                    pending += [int(c) for c in children.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def _run(args: list[str]) -> tuple[float, float, str]:
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "gxp_landing_zone.bench", *args], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gxp_landing_zone.bench", "--scenario", *args],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss_kib(process.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
+    process.wait()
     elapsed = time.perf_counter() - start
-    if status != 0:
-        raise SystemExit(f"{name} failed (status {status})")
-    return elapsed, usage.ru_maxrss / 1024, output.strip()
+    done.set()
+    sampler.join()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(args)} failed (exit {process.returncode})")
+    return elapsed, peak[0] / 1024, output.strip()
 
 
-def main() -> int:
-    if len(sys.argv) > 1:
-        scenario, outdir, *rest = sys.argv[1:]
-        _floor(outdir) if scenario == "floor" else _estate(outdir, rest[0])
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gxp_landing_zone.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs of each scenario per scale (median reported)")
+    parser.add_argument("--scales", default=",".join(map(str, SCALES)), help="comma-separated regulated-account factors")
+    parser.add_argument("--scenario", nargs=3, metavar=("KIND", "OUTDIR", "CONFIG"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.scenario:
+        _scenario(*args.scenario)
         return 0
+    scales = [int(s) for s in args.scales.split(",")]
+    ratios = {}
+    print(f"{'scale':<7}{'scenario':<10}{'wall s (median)':>17}{'min-max':>14}{'peak tree MiB':>15}  detail")
     with tempfile.TemporaryDirectory() as tmp:
-        scaled = Path(tmp) / "scaled.yaml"
-        scaled.write_text(yaml.safe_dump(scaled_config(3)))
-        scenarios = [
-            ("one-bucket app (floor)", ["floor", f"{tmp}/floor"]),
-            ("reference estate", ["estate", f"{tmp}/reference", str(ROOT / "config" / "reference.yaml")]),
-            ("3x regulated accounts", ["estate", f"{tmp}/scaled", str(scaled)]),
-        ]
-        print(f"{'scenario':<28}{'wall s':>8}{'peak MiB':>10}  detail")
-        for name, args in scenarios:
-            elapsed, peak, detail = _run(name, args)
-            print(f"{name:<28}{elapsed:>8.1f}{peak:>10.0f}  {detail}")
+        for scale in scales:
+            config = Path(tmp) / f"estate-{scale}x.yaml"
+            config.write_text(yaml.safe_dump(scaled_config(scale)))
+            runs: dict[str, list[tuple[float, float, str]]] = {"bare": [], "complete": []}
+            for n in range(args.runs):
+                for kind in runs:
+                    runs[kind].append(_run([kind, f"{tmp}/{kind}-{scale}x-{n}", str(config)]))
+            for kind, measured in runs.items():
+                walls = [m[0] for m in measured]
+                peak = statistics.median(m[1] for m in measured)
+                print(
+                    f"{scale}x{'':<5}{kind:<10}{statistics.median(walls):>17.1f}"
+                    f"{f'{min(walls):.1f}-{max(walls):.1f}':>14}{peak:>15.0f}  {measured[-1][2]}"
+                )
+            ratios[scale] = statistics.median(c[0] / b[0] for b, c in zip(runs["bare"], runs["complete"]))
+    for scale, ratio in ratios.items():
+        print(f"overhead {scale}x: {ratio:.2f}")
     return 0
 
 

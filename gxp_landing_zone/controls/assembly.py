@@ -129,7 +129,7 @@ def _stack(directory: Path, name: str, artifact: dict) -> StackTemplate:
     )
 
 
-def read_assembly(directory: Path) -> list[StackTemplate]:
+def read_assembly(directory: Path, *, nested: bool = True) -> list[StackTemplate]:
     manifest = directory / "manifest.json"
     try:
         artifacts = json.loads(manifest.read_text(encoding="utf-8")).get("artifacts") or {}
@@ -140,11 +140,11 @@ def read_assembly(directory: Path) -> list[StackTemplate]:
         kind = artifact.get("type")
         if kind == "aws:cloudformation:stack":
             stacks.append(_stack(directory, name, artifact))
-        elif kind == "cdk:cloud-assembly":
+        elif kind == "cdk:cloud-assembly" and nested:
             # A Stage (CDK Pipelines' deployment waves) synthesizes into a nested assembly.
-            nested = (artifact.get("properties") or {}).get("directoryName")
-            if nested:
-                stacks.extend(read_assembly(directory / nested))
+            sub = (artifact.get("properties") or {}).get("directoryName")
+            if sub:
+                stacks.extend(read_assembly(directory / sub))
     return stacks
 
 

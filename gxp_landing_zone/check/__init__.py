@@ -1,0 +1,1 @@
+"""Every control on any CloudFormation: ``python -m gxp_landing_zone.check PATH`` (see __main__.py)."""
