@@ -8,6 +8,12 @@ from .estate import new_app
 from .synthesis import synthesize, write_compliance_report
 
 DEFAULT_CONFIG = "config/reference.yaml"
+FRAMEWORK_LABELS = {"part11": "Part 11", "annex11": "Annex 11", "jp-eres": "MHLW ER/ES", "eu-ai-act": "EU AI Act"}
+SHOWN = 50
+
+
+def _clauses(clauses: dict) -> str:
+    return "; ".join(f"{FRAMEWORK_LABELS.get(fw, fw)} {', '.join(ids)}" for fw, ids in clauses.items() if ids)
 
 
 def main(outdir: str | None = None) -> int:
@@ -24,11 +30,19 @@ def main(outdir: str | None = None) -> int:
     result = synthesize(config, outdir, app=app)
     written = write_compliance_report(result, config, outdir)
     report = next((p for p in written if p.name == "index.html"), None)
+    stacks = len(result.engine.stacks) if result.engine else 0
     if result.findings:
         print(f"\n{len(result.findings)} unacknowledged violation(s); synthesis failed.", file=sys.stderr)
-        for finding in result.findings[:50]:
-            print(f"  {finding.rule_id}  {finding.path}", file=sys.stderr)
+        for finding in result.findings[:SHOWN]:
+            where = f"{finding.stack}/{finding.logical_id}" if finding.stack else finding.path
+            print(f"  {finding.rule_id}  {where}  ({finding.path})", file=sys.stderr)
+            print(f"      {finding.description}", file=sys.stderr)
+            if finding.clauses:
+                print(f"      {_clauses(finding.clauses)}", file=sys.stderr)
+        if len(result.findings) > SHOWN:
+            print(f"  ... and {len(result.findings) - SHOWN} more in {report}", file=sys.stderr)
         print(f"Report: {report}", file=sys.stderr)
         return 1
-    print(f"Compliance report: {report}", file=sys.stderr)
+    evaluations = len(result.evaluations)
+    print(f"Synthesized {stacks} stacks; {evaluations} control evaluations, no violation. Report: {report}", file=sys.stderr)
     return 0

@@ -3,7 +3,10 @@ to each other's resources without CloudFormation exports (which cannot cross acc
 
 from __future__ import annotations
 
-from .config import EstateConfig
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .config import EstateConfig
 
 # Fixed names, created by the stacks and read back by the IQ checks: one definition each, so a
 # rename in a stack cannot leave IQ looking for the old name.

@@ -1,7 +1,8 @@
 """Synthesize an estate with every pack attached and write the auditor's report beside cdk.out.
 
-Used by app.py (``cdk synth``), by ``make report`` and by the tests, so all three see the
-same templates and the same evidence.
+Used by app.py (``cdk synth``), by ``make report`` and by the tests, so all three see the same
+templates and the same evidence. The project's controls run as one CDK policy-validation plugin on
+the templates CDK wrote (controls/plugin.py); the cdk-nag packs run beside it.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from aws_cdk.cx_api import CloudAssembly
 from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks
 
 from .config import EstateConfig
+from .controls.context import ControlContext
+from .controls.engine import Deviation, EngineResult, Evaluation, pack_of
+from .controls.plugin import PLUGIN_NAME, GxpControls
+from .controls.registry import by_id
 from .estate import Estate, build_estate, new_app
-from .validation.evidence import Deviation, Finding, collect_deviations, pack_of
-from .validation.nag_pack import Evaluation, GxpChecks
-from .validation.rules.context import RuleContext
+from .validation.evidence import Finding
 
 REPORT_DIR = "compliance"
 
@@ -29,30 +32,60 @@ class SynthesisResult:
     app: App
     estate: Estate
     assembly: CloudAssembly | None
-    evaluations: list[Evaluation]
-    deviations: list[Deviation]
+    outdir: Path
+    engine: EngineResult | None
     findings: list[Finding] = field(default_factory=list)
 
     @property
+    def evaluations(self) -> list[Evaluation]:
+        return self.engine.evaluations if self.engine else []
+
+    @property
+    def deviations(self) -> list[Deviation]:
+        return self.engine.deviations if self.engine else []
+
+    @property
     def passed(self) -> bool:
-        return self.assembly is not None and not self.findings
+        return self.assembly is not None and self.engine is not None and not self.findings
 
 
-def attach_packs(app: App, config: EstateConfig) -> GxpChecks:
-    gxp = GxpChecks(app, context=RuleContext.from_config(config))
+def attach_packs(app: App, config: EstateConfig) -> GxpControls:
+    gxp = GxpControls(ControlContext.from_config(config))
     Validations.of(app).add_plugins(gxp, AwsSolutionsChecks(app), HIPAASecurityChecks(app), NIST80053R5Checks(app))
     return gxp
 
 
-def read_findings(outdir: Path) -> list[Finding]:
+def _control_findings(gxp: GxpControls) -> list[Finding]:
+    if gxp.result is None:
+        return [Finding("GXP-ENGINE", "GXP", "error", f"the controls engine did not run: {gxp.error}", "")]
+    controls = by_id()
+    return [
+        Finding(
+            rule_id=e.control_id,
+            pack="GXP",
+            severity="error",
+            description=f"{controls[e.control_id].title}: {e.observed}",
+            path=e.path,
+            stack=e.stack,
+            logical_id=e.logical_id,
+            clauses={k: list(v) for k, v in controls[e.control_id].clauses.items() if v},
+        )
+        for e in gxp.result.findings
+    ]
+
+
+def _pack_findings(outdir: Path) -> list[Finding]:
+    """The cdk-nag packs' unacknowledged violations, from CDK's validation report."""
     report = outdir / "validation-report.json"
     if not report.exists():
         return []
-    data = json.loads(report.read_text())
     findings = []
-    for plugin in data.get("pluginReports", []):
+    for plugin in json.loads(report.read_text()).get("pluginReports", []):
+        if plugin.get("pluginName") == PLUGIN_NAME:
+            continue  # the controls engine's own findings come from its result, with their reasons
         for violation in plugin.get("violations", []):
             for construct in violation.get("violatingConstructs", []):
+                resource = construct.get("cloudFormationResource") or {}
                 findings.append(
                     Finding(
                         rule_id=violation["ruleName"],
@@ -60,6 +93,8 @@ def read_findings(outdir: Path) -> list[Finding]:
                         severity=violation.get("severity", "error"),
                         description=violation.get("description", ""),
                         path=construct.get("constructPath", ""),
+                        stack=Path(resource.get("templatePath", "")).name.removesuffix(".template.json"),
+                        logical_id=resource.get("logicalId", ""),
                     )
                 )
     return findings
@@ -84,21 +119,22 @@ def synthesize(config: EstateConfig, outdir: str | Path, *, app: App | None = No
         app=app,
         estate=estate,
         assembly=assembly,
-        evaluations=list(gxp.log.evaluations),
-        deviations=collect_deviations(app),
-        findings=read_findings(outdir),
+        outdir=outdir,
+        engine=gxp.result,
+        findings=_control_findings(gxp) + _pack_findings(outdir),
     )
 
 
 def write_compliance_report(result: SynthesisResult, config: EstateConfig, outdir: str | Path) -> list[Path]:
+    from .controls.registry import all_controls
     from .validation.catalog import load_catalog
-    from .validation.controls import CONTROLS
+    from .validation.compute_report import build_compute_report, write_compute_report
     from .validation.report import write_report
     from .validation.traceability import build_traceability, records_section
 
     trace = build_traceability(
         load_catalog(),
-        CONTROLS,
+        all_controls(),
         result.evaluations,
         result.deviations,
         result.findings,
@@ -107,9 +143,7 @@ def write_compliance_report(result: SynthesisResult, config: EstateConfig, outdi
         records=records_section(config),
     )
     written = write_report(Path(outdir) / REPORT_DIR, trace)
-    if result.assembly is not None:
-        from .validation.compute_report import build_compute_report, write_compute_report
-
-        stacks = [(s.stack_name, s.environment.account, s.template) for s in result.assembly.stacks]
+    if result.engine is not None:
+        stacks = [(s.name, s.account, s.template) for s in result.engine.stacks]
         written += write_compute_report(Path(outdir) / REPORT_DIR, build_compute_report(config, stacks))
     return written

@@ -9,11 +9,42 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+# The estates the IQ tests build use no AMI; without this moto fills every account's EC2 backend with
+# its whole AMI catalogue (and a volume per image) the first time the account touches EC2.
+os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 _NODE22 = Path(__file__).resolve().parent.parent / "node_modules" / ".bin" / "node"
 if _NODE22.exists():
     os.environ.setdefault("JSII_NODE", str(_NODE22))
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _share_botocore_models() -> None:
+    """Every boto3 session has its own loader, which parses the service's JSON model again: with the
+    dozens of sessions the moto estates sign in with, that parsing was most of the IQ tests' time.
+    The models are read-only data, so one parsed copy per process serves every session."""
+    import botocore.loaders
+
+    loader = botocore.loaders.Loader
+    if getattr(loader, "_gxp_shared", False):
+        return
+    cache: dict = {}
+
+    def shared(method):
+        def load(self, *args, **kwargs):
+            key = (method.__name__, args, tuple(sorted(kwargs.items())), tuple(self.search_paths))
+            if key not in cache:
+                cache[key] = method(self, *args, **kwargs)
+            return cache[key]
+
+        return load
+
+    loader.load_service_model = shared(loader.load_service_model)
+    loader.load_data_with_path = shared(loader.load_data_with_path)
+    loader._gxp_shared = True
+
+
+_share_botocore_models()
 REFERENCE_CONFIG = ROOT / "config" / "reference.yaml"
 
 

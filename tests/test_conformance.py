@@ -9,7 +9,9 @@ import re
 from conftest import ROOT
 
 from gxp_landing_zone.validation import conformance
-from gxp_landing_zone.validation.controls import CONTROLS
+from gxp_landing_zone.controls.registry import all_controls
+
+CONTROLS = all_controls()
 
 AWS_PACK_SIZE = 129
 README_BEGIN, README_END = conformance.README_BEGIN, conformance.README_END

@@ -20,9 +20,10 @@ from gxp_landing_zone.constructs import guardrails
 from gxp_landing_zone.constructs.gxp_bucket import DENIED_OUTSIDE_DEPLOYMENT, DENIED_TO_ALL, RETENTION_SETTING_ACTIONS
 from gxp_landing_zone.config.regions import REGION_JURISDICTION
 from gxp_landing_zone.naming import Names, scp_residency
-from gxp_landing_zone.validation.iq import IQ_CHECKS, run_iq, verify_chain
+from gxp_landing_zone.controls.registry import all_controls
+from gxp_landing_zone.naming import TRAIL_LOGS_KEY_ALIAS
+from gxp_landing_zone.validation.iq import run_iq, verify_chain
 from gxp_landing_zone.validation.iq.__main__ import main
-from gxp_landing_zone.validation.iq.checks import TRAIL_LOGS_KEY_ALIAS
 from gxp_landing_zone.validation.iq.runner import chain
 from tests.test_iq_governance import GOVERNANCE, build_governance, put_record_selectors, serve_templates
 
@@ -114,6 +115,10 @@ def build_log_archive(session: boto3.Session, config, names: Names) -> None:
                 "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True,
             },
         )
+    # GxpBucket tags every bucket with the retention class it serves (stacks/log_archive.py).
+    for bucket, retention_class in ((names.access_log_bucket, "access-log"), (names.trail_bucket, "audit-log"),
+                                    (names.config_bucket, "config-history")):
+        s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "gxp:retention-class", "Value": retention_class}]})
     s3.put_bucket_encryption(Bucket=names.access_log_bucket, ServerSideEncryptionConfiguration={
         "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
     for bucket, prefix in ((names.trail_bucket, "audit-trail/"), (names.config_bucket, "config-history/")):
@@ -134,6 +139,8 @@ def build_config_recorder(session: boto3.Session, names: Names, account_id: str)
         "name": "gxp-delivery", "s3BucketName": names.config_bucket, "s3KmsKeyArn": names.log_archive_key_arn,
         "configSnapshotDeliveryProperties": {"deliveryFrequency": "TwentyFour_Hours"}})
     cfg.start_configuration_recorder(ConfigurationRecorderName="gxp-recorder")
+    # The Baseline stack beside the recorder also turns on EBS encryption by default (GXP-EC2-03).
+    session.client("ec2").enable_ebs_encryption_by_default()
 
 
 def trail_kwargs(config, names: Names) -> dict:
@@ -219,8 +226,9 @@ def failing(results) -> set[str]:
 # -- everything correct --------------------------------------------------------------------------
 
 EXPECTED = {
-    "log-archive": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04"} | {f"GXP-S3-0{i}" for i in range(1, 10)} | GOVERNANCE["log-archive"],
-    "management": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04"}
+    "log-archive": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04", "GXP-EC2-03"} | {f"GXP-S3-0{i}" for i in range(1, 10)}
+    | GOVERNANCE["log-archive"],
+    "management": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04", "GXP-EC2-03"}
     | {f"GXP-TRAIL-0{i}" for i in range(1, 5)}
     | {f"GXP-SCP-0{i}" for i in range(1, 7)}
     | GOVERNANCE["management"],
@@ -239,9 +247,9 @@ def test_correct_estate_passes_every_check(estate, role):
         assert r.checked_at.endswith("+00:00") and r.observed and r.clauses
 
 
-def test_every_registered_check_declares_scope():
-    for control_id, check in IQ_CHECKS.items():
-        assert check.control_id == control_id and check.kinds and check.regions in ("home", "all", "workload")
+def test_every_control_declares_where_its_deployed_check_runs():
+    for control in all_controls():
+        assert control.deployed.accounts and control.deployed.regions in ("home", "all", "workload"), control.id
 
 
 # -- break exactly one thing, and exactly that control fails --------------------------------------
@@ -271,6 +279,12 @@ def _without_statement(document, sid):
 def _loosened_audit(n):
     doc = guardrails.protect_audit_substrate(_all_logs(n))
     doc["Statement"][0]["Action"] = [a for a in doc["Statement"][0]["Action"] if a != "cloudtrail:StopLogging"]
+    return doc
+
+
+def _audit_exempting_every_role(n):
+    doc = guardrails.protect_audit_substrate(_all_logs(n))
+    doc["Statement"][0]["Condition"] = {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}}
     return doc
 
 
@@ -329,6 +343,8 @@ BREAKS = {
     "SSE-S3 instead of KMS": ("log-archive", "GXP-S3-08", lambda c, n, s: _s3(c, n, s).put_bucket_encryption(
         Bucket=n.config_bucket, ServerSideEncryptionConfiguration={
             "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})),
+    "EBS encryption by default off": ("log-archive", "GXP-EC2-03", lambda c, n, s: s["log-archive"].client(
+        "ec2").disable_ebs_encryption_by_default()),
     "recorder stopped": ("log-archive", "GXP-CFG-01", lambda c, n, s: s["log-archive"].client(
         "config").stop_configuration_recorder(ConfigurationRecorderName="gxp-recorder")),
     "delivery to another bucket": ("management", "GXP-CFG-04", lambda c, n, s: s["management"].client(
@@ -336,6 +352,8 @@ BREAKS = {
                                                         "s3KmsKeyArn": n.log_archive_key_arn})),
     "audit SCP loosened": ("management", "GXP-SCP-01",
                            lambda c, n, s: _update_scp(s, "gxp-protect-audit-substrate", _loosened_audit(n))),
+    "audit SCP exempts every role": ("management", "GXP-SCP-01", lambda c, n, s: _update_scp(
+        s, "gxp-protect-audit-substrate", _audit_exempting_every_role(n))),
     "log-archive SCP statement dropped": ("management", "GXP-SCP-02", lambda c, n, s: _update_scp(
         s, "gxp-protect-audit-substrate",
         _without_statement(guardrails.protect_audit_substrate(_all_logs(n)), "DenyLogArchiveTampering"))),
@@ -371,7 +389,7 @@ def test_breaks_cover_every_check():
     for path in sorted(Path(__file__).parent.glob("test_iq*.py")):
         module = importlib.import_module(f"tests.{path.stem}")
         covered |= {control for _, control, _ in getattr(module, "BREAKS", {}).values()}
-    assert covered == set(IQ_CHECKS)
+    assert covered == {c.id for c in all_controls()}
 
 
 def test_missing_bucket_is_a_failed_result_not_an_exception(estate):
@@ -470,16 +488,19 @@ def test_cli_without_credentials(monkeypatch, capsys, tmp_path):
 
 
 def test_unreachable_endpoint_fails_that_check_and_the_run_goes_on(estate, monkeypatch):
+    from botocore.client import BaseClient
     from botocore.exceptions import EndpointConnectionError
 
     config, names, sessions = estate
+    answering = BaseClient._make_api_call
 
-    def unreachable(session, config, names):
-        raise EndpointConnectionError(endpoint_url="https://kms.us-east-1.amazonaws.com")
+    def make_api_call(client, operation_name, params):
+        # Only the key-rotation status goes unanswered: the rest of KMS (GXP-KEY-02) still answers.
+        if client.meta.service_model.service_name == "kms" and operation_name == "GetKeyRotationStatus":
+            raise EndpointConnectionError(endpoint_url="https://kms.us-east-1.amazonaws.com")
+        return answering(client, operation_name, params)
 
-    unreachable.control_id, unreachable.kinds = "GXP-KEY-01", IQ_CHECKS["GXP-KEY-01"].kinds
-    unreachable.regions = IQ_CHECKS["GXP-KEY-01"].regions
-    monkeypatch.setitem(IQ_CHECKS, "GXP-KEY-01", unreachable)
+    monkeypatch.setattr(BaseClient, "_make_api_call", make_api_call)
     results = run_iq(sessions["log-archive"], config, "log-archive", REGION)
     assert failing(results) == {"GXP-KEY-01"}
     (key,) = [r for r in results if r.control_id == "GXP-KEY-01"]

@@ -36,12 +36,11 @@ from gxp_landing_zone.constructs.tags import MANIFEST_RETENTION_CLASS, RETENTION
 from gxp_landing_zone.naming import Names
 from gxp_landing_zone.signatures.infrastructure import ACCESS_LOG_FIELDS
 from gxp_landing_zone.stacks.signatures import SignatureServiceStack
-from gxp_landing_zone.validation.iq import IQ_CHECKS, run_iq
-from gxp_landing_zone.validation.iq import records_service
-from gxp_landing_zone.validation.iq.records_service import (
-    check_records_in_jurisdiction,
-    check_replication_only_de_identified,
-)
+from gxp_landing_zone.controls.context import ControlContext
+from gxp_landing_zone.controls.deployed.reader import AccountReader, physical_id
+from gxp_landing_zone.controls.engine import judge
+from gxp_landing_zone.controls.registry import by_id
+from gxp_landing_zone.validation.iq import run_iq
 from tests.test_iq import REFERENCE_CONFIG, REGION, build_config_recorder, failing, session_for
 from tests.test_iq import fake_credentials  # noqa: F401  (autouse fixture: moto credentials)
 
@@ -249,10 +248,8 @@ def test_correct_records_and_signature_service_pass(service):
 def test_checks_run_where_the_stacks_deploy():
     # RecordsStack and SignatureServiceStack: regulated accounts, each workload region (estate.py).
     for control_id in CONTROLS:
-        check = IQ_CHECKS[control_id]
-        assert check.__module__ == records_service.__name__
-        assert {k.value for k in check.kinds} == {"regulated"} and check.regions == "workload"
-    assert records_service.NO_DEPLOYED_STATE_CHECK == {}
+        deployed = by_id()[control_id].deployed
+        assert "regulated" in deployed.accounts and deployed.regions == "workload", control_id
 
 
 def test_de_identified_class_may_replicate_to_its_named_target():
@@ -278,10 +275,13 @@ def test_de_identified_class_may_replicate_to_its_named_target():
             "Rules": [{"ID": "ReplicateTo-us", "Status": "Enabled", "Priority": 0, "Filter": {"Prefix": ""},
                        "DeleteMarkerReplication": {"Status": "Disabled"},
                        "Destination": {"Bucket": f"arn:aws:s3:::{target}", "Account": config.account(ROLE).id}}]})
-        for check in (check_records_in_jurisdiction, check_replication_only_de_identified):
-            by_bucket = {r.resource: r for r in check(session, config, names)}
+        context = ControlContext.from_config(config)
+        reader = AccountReader(session, context, eu, region)
+        for control_id in ("GXP-REC-03", "GXP-REC-04"):
+            control = by_id()[control_id]
+            by_bucket = {physical_id(r): judge(control, r, context) for r in control.deployed.read(reader)}
             assert by_bucket[source].passed and by_bucket[identified].passed, (by_bucket[source], by_bucket[identified])
-            assert target in by_bucket[source].observed or check is check_replication_only_de_identified
+            assert target in by_bucket[source].observed or control_id == "GXP-REC-04"
 
 
 # -- break exactly one thing, and exactly that control fails --------------------------------------

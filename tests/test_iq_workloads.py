@@ -1,12 +1,12 @@
 """IQ for the workload accounts against moto: the regulated records of one regulated account and
 region (one bucket and key per data class, built as stacks/records.py builds them), checked by the
 record checks (GXP-REC-01/02) and the bucket checks they share with the log archive (GXP-S3-03..07);
-its e-signature service (signer user pool, ledger table; GXP-ESIG-01..03, GXP-DDB-01/02); and its
-discovery compute (workload VPC with flow log, Spot-first Batch; GXP-NET-01/02, GXP-BATCH-01).
+its e-signature service (signer user pool, ledger table; GXP-ESIG-01..03, GXP-ESIG-11, GXP-DDB-01/02); and its
+discovery compute (workload VPC with flow log, Spot-first Batch; GXP-NET-01/02, GXP-BATCH-01/02).
 
 moto's Cognito cannot be imported here (it needs joserfc, which is not installed), so the signer-pool
-checks read a botocore Stubber that answers describe_user_pool as the deployed pool would
-(signatures/infrastructure.py); every other API is moto's.
+checks read a botocore Stubber that answers describe_user_pool and get_user_pool_mfa_config as the
+deployed pool would (signatures/infrastructure.py); every other API is moto's.
 
 The audit-substrate helpers (sessions into config accounts, bucket policies, the Config recorder)
 come from tests/test_iq.py, so both files build buckets the same way."""
@@ -41,6 +41,8 @@ def build_records(session, config, names: Names, account_id: str) -> None:
     s3.put_bucket_versioning(Bucket=access_logs, VersioningConfiguration={"Status": "Enabled"})
     s3.put_bucket_policy(Bucket=access_logs, Policy=bucket_policy(access_logs, log_delivery=True))
     s3.put_public_access_block(Bucket=access_logs, PublicAccessBlockConfiguration=ALL_TRUE)
+    # GxpBucket tags every bucket with its retention class (stacks/records.py: "access-log" here).
+    s3.put_bucket_tagging(Bucket=access_logs, Tagging={"TagSet": [{"Key": "gxp:retention-class", "Value": "access-log"}]})
     for data_class in config.data_classes:
         key = kms.create_key(Description=data_class.name)["KeyMetadata"]["KeyId"]
         kms.create_alias(AliasName=names.records_key_alias(data_class.name), TargetKeyId=key)
@@ -100,6 +102,7 @@ SIGNER_POOL = {
     "UserPoolTags": ROLE_TAGS,
     "UsernameConfiguration": {"CaseSensitive": False}, "DeletionProtection": "ACTIVE", "UserPoolTier": "PLUS",
     "UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"},
+    "AccountRecoverySetting": {"RecoveryMechanisms": [{"Name": "admin_only", "Priority": 1}]},
     "SchemaAttributes": [{"Name": a, "AttributeDataType": "String", "Mutable": a != "sub", "Required": True} for a in ("sub", "name", "email")],
 }
 
@@ -109,6 +112,8 @@ class StubbedCognitoSession:
 
     def __init__(self, session, pool: dict):
         self._session, self.pool, self.region_name = session, pool, session.region_name
+        # get_user_pool_mfa_config beside MfaConfiguration: the second factors the pool offers.
+        self.mfa_config = {"SoftwareTokenMfaConfiguration": {"Enabled": True}}
 
     def client(self, service, **kwargs):
         client = self._session.client(service, **kwargs)
@@ -117,6 +122,8 @@ class StubbedCognitoSession:
             summary = {"Id": self.pool["Id"], "Name": self.pool["Name"]}
             stubber.add_response("list_user_pools", {"UserPools": [summary]}, {"MaxResults": 60})
             stubber.add_response("describe_user_pool", {"UserPool": copy.deepcopy(self.pool)}, {"UserPoolId": self.pool["Id"]})
+            stubber.add_response("get_user_pool_mfa_config", {
+                **copy.deepcopy(self.mfa_config), "MfaConfiguration": self.pool["MfaConfiguration"]}, {"UserPoolId": self.pool["Id"]})
             stubber.activate()
         return client
 
@@ -135,7 +142,7 @@ def build_ledger(session, name: str = "Signatures-Ledger", *, customer_key=True)
     dynamodb.update_continuous_backups(TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
 
 
-COMPUTE_CHECKS = {"GXP-NET-01", "GXP-NET-02", "GXP-BATCH-01"}
+COMPUTE_CHECKS = {"GXP-NET-01", "GXP-NET-02", "GXP-BATCH-01", "GXP-BATCH-02"}
 
 
 def without_compute(config, role: str):
@@ -169,7 +176,8 @@ def workloads(request):
 
 EXPECTED = {
     REGULATED: {"GXP-CFG-01", "GXP-CFG-04", "GXP-REC-01", "GXP-REC-02", "GXP-NET-01", "GXP-NET-02", "GXP-BATCH-01"}
-    | {"GXP-ESIG-01", "GXP-ESIG-02", "GXP-ESIG-03", "GXP-DDB-01", "GXP-DDB-02"}
+    | {"GXP-BATCH-02", "GXP-EC2-03"}
+    | {"GXP-ESIG-01", "GXP-ESIG-02", "GXP-ESIG-03", "GXP-ESIG-11", "GXP-DDB-01", "GXP-DDB-02"}
     | {f"GXP-S3-0{i}" for i in range(3, 8)} | {"GXP-S3-09"}
     | GOVERNANCE[REGULATED] | RECORDS_SERVICE_EXPECTED[REGULATED] | IQ_COMPUTE_SERVICES[REGULATED],
 }
@@ -255,6 +263,10 @@ def _pool(s):
     return s[REGULATED].pool
 
 
+def _pool_mfa(s):
+    return s[REGULATED].mfa_config
+
+
 def _ddb(s):
     return s[REGULATED].client("dynamodb")
 
@@ -265,7 +277,8 @@ BREAKS = {
     "record retention shorter than the class": (REGULATED, "GXP-REC-01",
                                                 lambda c, n, s: _lock(c, n, s, "COMPLIANCE", _first_class(c).days - 1)),
     "record bucket under another class's key": (REGULATED, "GXP-REC-02", _other_class_key),
-    "record key rotation off": (REGULATED, "GXP-REC-02", _record_key_rotation_off),
+    # GXP-REC-02 asks whose key a records bucket uses; whether a key rotates is GXP-KEY-01's, for every key.
+    "record key rotation off": (REGULATED, "GXP-KEY-01", _record_key_rotation_off),
     "record delete deny removed": (REGULATED, "GXP-S3-05", lambda c, n, s: _s3(s).put_bucket_policy(
         Bucket=_record_bucket(c, n), Policy=bucket_policy(_record_bucket(c, n), destroy=False, floor_days=_first_class(c).days))),
     "record access logging off": (REGULATED, "GXP-S3-07", lambda c, n, s: _s3(s).put_bucket_logging(
@@ -273,6 +286,10 @@ BREAKS = {
     "MFA optional": (REGULATED, "GXP-ESIG-01", lambda c, n, s: _pool(s).update(MfaConfiguration="OPTIONAL")),
     "remembered devices": (REGULATED, "GXP-ESIG-01", lambda c, n, s: _pool(s).update(DeviceConfiguration={
         "ChallengeRequiredOnNewDevice": True, "DeviceOnlyRememberedOnUserPrompt": True})),
+    "SMS codes as a second factor": (REGULATED, "GXP-ESIG-01", lambda c, n, s: _pool_mfa(s).update(
+        SmsMfaConfiguration={"SmsAuthenticationMessage": "Your code is {####}"})),
+    "recovery by e-mail": (REGULATED, "GXP-ESIG-11", lambda c, n, s: _pool(s).update(AccountRecoverySetting={
+        "RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}, {"Name": "verified_phone_number", "Priority": 2}]})),
     "self sign-up allowed": (REGULATED, "GXP-ESIG-02", lambda c, n, s: _pool(s).update(
         AdminCreateUserConfig={"AllowAdminCreateUserOnly": False})),
     "8-character passwords": (REGULATED, "GXP-ESIG-03",
@@ -285,7 +302,7 @@ BREAKS = {
                                       lambda c, n, s: build_ledger(s[REGULATED], "Ledger-2", customer_key=False)),
     "flow log deleted": (REGULATED, "GXP-NET-01", lambda c, n, s: _flow_log_deleted(s)),
     "internet gateway attached": (REGULATED, "GXP-NET-02", lambda c, n, s: _internet_gateway(s)),
-    "Spot environment on lowest price": (REGULATED, "GXP-BATCH-01", lambda c, n, s: _spot_on_lowest_price(s)),
+    "Spot environment on lowest price": (REGULATED, "GXP-BATCH-02", lambda c, n, s: _spot_on_lowest_price(s)),
     "job definition without catch-all EXIT": (REGULATED, "GXP-BATCH-01", lambda c, n, s: s[REGULATED].client(
         "batch").register_job_definition(jobDefinitionName="gxp-discovery-gpu", type="container",
                                          retryStrategy=retry_strategy(catch_all=False),

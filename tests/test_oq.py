@@ -471,7 +471,7 @@ def test_dispatcher_runs_iq_and_rejects_anything_else(capsys, tmp_path):
 
 def test_iq_record_has_an_html_view(tmp_path):
     from gxp_landing_zone.validation.iq import write_results as write_iq
-    from gxp_landing_zone.validation.iq.checks import result
+    from gxp_landing_zone.validation.iq.results import result
 
     json_path, csv_path = write_iq([result("GXP-S3-01", "bucket-a", "COMPLIANCE", "GOVERNANCE", False),
                                     result("GXP-S3-03", "bucket-a", "Enabled", "Enabled", True)], tmp_path, "x", REGION)

@@ -16,18 +16,20 @@ from types import SimpleNamespace
 import pytest
 
 from gxp_landing_zone.validation.catalog import check_catalog, check_registry, load_catalog
-from gxp_landing_zone.validation.controls import CONTROLS
-from gxp_landing_zone.validation.evidence import Deviation, Finding
-from gxp_landing_zone.validation.nag_pack import Evaluation
+from gxp_landing_zone.controls.engine import Deviation, Evaluation
+from gxp_landing_zone.controls.registry import all_controls
+from gxp_landing_zone.validation.evidence import Finding
 from gxp_landing_zone.validation.report import DEVIATION_COLUMNS, TRACE_COLUMNS, write_report
 from gxp_landing_zone.validation.traceability import STATUSES, build_traceability
 
 CATALOG = load_catalog()
+CONTROLS = all_controls()
 HOSTILE = '<script>alert("x")</script> | & done'
 
 
 def ev(control_id, logical_id, outcome="COMPLIANT", reason=None, resource_type="AWS::S3::Bucket", stack="LogArchive"):
-    return Evaluation(control_id, stack, logical_id, resource_type, f"{stack}/{logical_id}/Resource", outcome, reason)
+    return Evaluation(control_id, stack, logical_id, resource_type, f"{stack}/{logical_id}/Resource", outcome,
+                      acknowledged_reason=reason)
 
 
 EVALUATIONS = [
@@ -36,8 +38,8 @@ EVALUATIONS = [
     ev("GXP-S3-04", "RecordsBucket", "NON_COMPLIANT"),
     ev("GXP-RES-01", "RecordsBucket", "NON_COMPLIANT", "Replica bucket, approved by QA in CR-042"),
     ev("GXP-RES-01", "AccessLogBucket", "COMPLIANT"),
-    # Acknowledged, but the check itself failed: that is no evidence of anything.
-    ev("GXP-IAM-01", "BreakGlass", "ERROR", "acknowledged", resource_type="AWS::IAM::User", stack="Access"),
+    # A value the check cannot prove, with no acknowledgement accepting it: a failure.
+    ev("GXP-IAM-01", "BreakGlass", "CANNOT_PROVE", resource_type="AWS::IAM::User", stack="Access"),
     ev("GXP-IAM-03", "Auditor", "NON_COMPLIANT", resource_type="AWS::SSO::PermissionSet", stack="Access"),
 ]
 FAILING = {"GXP-S3-04", "GXP-IAM-01", "GXP-IAM-03"}
@@ -122,7 +124,7 @@ def test_registry_is_consistent_with_the_catalog():
 
 
 def test_registry_problems_are_reported():
-    fake = replace(CONTROLS[0], id="GXP-FAKE-01", part11=("11.99(z)",))
+    fake = replace(CONTROLS[0], id="GXP-FAKE-01", part11={"11.99(z)": "a clause no catalog has"})
     foreign = SimpleNamespace(id="GXP-FAKE-02", clauses={"iso13485": ("4.1",)})
     problems = check_registry(CATALOG, (*CONTROLS, fake, CONTROLS[1], foreign))
     assert any("GXP-FAKE-01" in p and "11.99(z)" in p for p in problems)
@@ -205,7 +207,8 @@ def test_control_entries(trace):
     controls = {c["id"]: c for c in trace["controls"]}
     assert list(controls) == [c.id for c in CONTROLS]
     tls = controls["GXP-S3-04"]
-    assert tls["rule"] == "gxp_landing_zone.validation.rules.s3.tls_only"
+    assert tls["rule"] == "gxp_landing_zone.controls.buckets.tls_only.check"
+    assert tls["rationales"]["part11"]["11.30"]
     assert tls["config_rule"] == "S3_BUCKET_SSL_REQUESTS_ONLY"
     assert tls["clauses"]["annex11"] == list(CONTROLS[[c.id for c in CONTROLS].index("GXP-S3-04")].annex11)
     assert tls["counts"] == {"compliant": 0, "deviation": 0, "not_met": 1}

@@ -17,7 +17,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from gxp_landing_zone.validation.catalog import load_catalog
-from gxp_landing_zone.validation.controls import CONTROLS
+from gxp_landing_zone.controls.registry import all_controls
+
+CONTROLS = all_controls()
 from gxp_landing_zone.validation.package import PackageError, generate
 from gxp_landing_zone.validation.package.__main__ import main
 from gxp_landing_zone.validation.package.builder import clause_key, iq_test_id, requirement_id
@@ -50,11 +52,11 @@ def package_json(package) -> dict:
 
 def iq_results(tmp_path: Path, failing: str | None = None) -> Path:
     """An IQ record as the runner writes it: one passing entry per IQ check, except ``failing``."""
-    from gxp_landing_zone.validation.iq import IQ_CHECKS, write_results
-    from gxp_landing_zone.validation.iq.checks import result
+    from gxp_landing_zone.validation.iq import write_results
+    from gxp_landing_zone.validation.iq.results import result
 
-    results = [result(cid, f"resource-of-{cid}", "as specified", {"observed": cid != failing}, cid != failing)
-               for cid in IQ_CHECKS]
+    results = [result(c.id, f"resource-of-{c.id}", "as specified", {"observed": c.id != failing}, c.id != failing)
+               for c in CONTROLS]
     write_results(results, tmp_path, "log-archive", "us-east-1")
     return tmp_path
 
@@ -114,11 +116,9 @@ def test_one_user_requirement_per_control_traced_to_its_clauses(package_json):
 
 
 def test_iq_protocol_covers_every_deployed_state_check(package_json):
-    from gxp_landing_zone.validation.iq import IQ_CHECKS
-
     tests = {t["control"]: t for t in package_json["iq_protocol"]}
-    assert set(IQ_CHECKS) <= set(tests)
-    for cid in IQ_CHECKS:
+    assert {c.id for c in CONTROLS} <= set(tests)
+    for cid in (c.id for c in CONTROLS):
         t = tests[cid]
         assert t["id"] == iq_test_id(cid) and t["method"] == "iq-runner"
         assert t["steps"] and t["expected"] and t["acceptance"] and t["accounts"] and t["regions"]
@@ -428,13 +428,10 @@ def test_bad_invocations_give_a_clear_error_and_exit_code(args, message, tmp_pat
     assert not (tmp_path / "out").exists()
 
 
-def test_without_the_iq_runner_config_rules_are_the_deployed_state_checks(monkeypatch):
-    import sys
-
+def test_every_control_has_a_deployed_state_check_in_the_iq_protocol():
     from gxp_landing_zone.validation.package.builder import deployed_checks
 
-    # A None entry in sys.modules makes the import raise ImportError, as on an install without IQ.
-    monkeypatch.setitem(sys.modules, "gxp_landing_zone.validation.iq.checks", None)
-    checks = deployed_checks(CONTROLS)
-    assert set(checks) == {c.id for c in CONTROLS if c.config_rule}
-    assert {c["method"] for c in checks.values()} == {"aws-config-rule"}
+    checks = deployed_checks(all_controls())
+    assert set(checks) == {c.id for c in all_controls()}
+    assert {c["method"] for c in checks.values()} == {"iq-runner"}
+    assert all(c["check"].startswith("gxp_landing_zone.controls.") for c in checks.values())

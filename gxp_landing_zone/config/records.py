@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..naming import records_bucket_name
 from .regions import REGION_JURISDICTION
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,7 +34,6 @@ class ReplicationTarget(BaseModel):
 
 def check_data_classes(config: "EstateConfig") -> None:
     """Raise ValueError naming the field for a class that cannot be built as configured."""
-    from ..naming import records_bucket_name  # naming imports the config package
 
     prefix = config.organization.naming_prefix
     for index, data_class in enumerate(config.data_classes):

@@ -8,7 +8,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 
 from ..constructs.acknowledge import AWS_MANAGED_SERVICE_ROLE, acknowledge
-from ..constructs.compliance_events import ComplianceAlerts
+from ..constructs.compliance_events import AlertRoute, ComplianceAlerts
 from ..constructs.managed_key import ManagedKey
 from ..validation import conformance
 from .base import GxpStack
@@ -67,7 +67,10 @@ class AuditStack(GxpStack):
             "ComplianceAlerts",
             bus=self.bus,
             topic=self.alerts,
-            routes=conformance.pack_alert_routes() + conformance.change_alert_routes(names.records_bucket_prefix()),
+            routes=[
+                AlertRoute(**route)
+                for route in conformance.pack_alert_routes() + conformance.change_alert_routes(names.records_bucket_prefix())
+            ],
         )
         events.Rule(
             self,

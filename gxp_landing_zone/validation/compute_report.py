@@ -12,7 +12,8 @@ from pathlib import Path
 
 from ..config import AccountKind, EstateConfig
 from ..config.compute import HOURS_PER_MONTH
-from .controls import CONTROLS
+from ..controls.model import REGULATED_ONLY
+from ..controls.registry import all_controls
 
 INSIDE = (AccountKind.REGULATED, AccountKind.LOG_ARCHIVE, AccountKind.AUDIT, AccountKind.MANAGEMENT)
 
@@ -43,7 +44,7 @@ def build_compute_report(config: EstateConfig, stacks: list[tuple[str, str, dict
                 "monthly_cost_usd": config.compute.monthly_cost(settings),
             }
         )
-    regulated_only = sorted(c.id for c in CONTROLS if c.boundary == "regulated")
+    regulated_only = sorted(c.id for c in all_controls() if c.boundary == REGULATED_ONLY)
     boundary = []
     for name, account_id, template in stacks:
         account = config.account_by_id(account_id)

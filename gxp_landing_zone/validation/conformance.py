@@ -18,8 +18,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..constructs.config_recorder import IAM_PASSWORD_POLICY
-from .controls import CONTROLS, Control
+from ..controls.configuration.baseline_rules import PASSWORD_POLICY as IAM_PASSWORD_POLICY
+from ..controls.model import Control
+from ..controls.registry import all_controls
+
+CONTROLS = all_controls()
 
 AWS_PACK_CSV = Path(__file__).parent / "reference" / "aws_fda_21cfr_part11_pack.csv"
 RULE_PREFIX = "part11-"
@@ -311,11 +314,10 @@ def _clauses_text(part11, annex11=()) -> str:
     return text
 
 
-def pack_alert_routes(controls: tuple[Control, ...] = CONTROLS) -> list:
-    from ..constructs.compliance_events import AlertRoute
-
+def pack_alert_routes(controls: tuple[Control, ...] = CONTROLS) -> list[dict]:
+    """Per pack rule, the alert a non-compliant evaluation raises (the AuditStack routes them)."""
     return [
-        AlertRoute(
+        dict(
             id="".join(p.capitalize() for p in rule.name.split("-")) + "Alert",
             description=f"{rule.description} - non-compliant",
             controls=", ".join(rule.controls) or "AWS FDA Part 11 pack",
@@ -341,15 +343,13 @@ def _serving(ids: tuple[str, ...], controls: tuple[Control, ...]) -> dict:
     return {"controls": ", ".join(c.id for c in serving), "clauses": _clauses_text(part11, annex11)}
 
 
-def change_alert_routes(records_bucket_prefix: str, controls: tuple[Control, ...] = CONTROLS) -> list:
-    from ..constructs.compliance_events import AlertRoute
-
+def change_alert_routes(records_bucket_prefix: str, controls: tuple[Control, ...] = CONTROLS) -> list[dict]:
     records = _serving(RECORD_CHANGE_CONTROLS, controls)
     patterns = record_change_patterns(records_bucket_prefix)
     trail = trail_change_pattern()
 
     def route(id, description, pattern, serving):
-        return AlertRoute(
+        return dict(
             id=id, description=description, source=tuple(pattern["source"]),
             detail_type=tuple(pattern["detail-type"]), detail=pattern["detail"], **serving,
         )

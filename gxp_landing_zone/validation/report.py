@@ -23,7 +23,7 @@ STATUS_MEANING = {
     "not yet covered": "no control serves this clause yet",
     "customer responsibility": "met by the customer's procedures (training, written policies, agreements)",
 }
-RESULT_LABEL = {"COMPLIANT": "compliant", "NON_COMPLIANT": "not compliant", "ERROR": "check error"}
+RESULT_LABEL = {"COMPLIANT": "compliant", "NON_COMPLIANT": "not compliant", "CANNOT_PROVE": "cannot be proven"}
 
 
 def write_report(out_dir: Path, traceability: dict) -> list[Path]:

@@ -28,9 +28,8 @@ COMPLIANT, DEVIATION, FAILED = "compliant", "deviation", "not_met"
 def result_of(evaluation) -> str:
     if evaluation.outcome == "COMPLIANT":
         return COMPLIANT
-    # An acknowledged ERROR stays a failure: the rule never ran to the end, so there is no
-    # evidence the acknowledgement could be a deviation from.
-    if evaluation.outcome == "NON_COMPLIANT" and evaluation.acknowledged_reason is not None:
+    # A violation or an unprovable value is a deviation only when an acknowledgement accepted it.
+    if evaluation.acknowledged_reason is not None:
         return DEVIATION
     return FAILED
 
@@ -42,13 +41,22 @@ def _resource(evaluation) -> dict:
         "type": evaluation.resource_type,
         "path": evaluation.path,
         "outcome": evaluation.outcome,
+        "observed": getattr(evaluation, "observed", ""),
         "result": result_of(evaluation),
         "deviation_reason": evaluation.acknowledged_reason if result_of(evaluation) == DEVIATION else None,
     }
 
 
-def _rule_name(rule) -> str:
-    return f"{getattr(rule, '__module__', '?')}.{getattr(rule, '__name__', repr(rule))}"
+def _checked_by(control) -> str:
+    """The module a reviewer opens to see what the control requires and how it is read."""
+    module = getattr(getattr(control, "check", None), "__module__", None)
+    return f"{module}.check" if module else "?"
+
+
+EVIDENCE = (
+    "The synthesized CloudFormation template, judged by the controls engine; after deployment, the same "
+    "check on the deployed resource in an IQ record"
+)
 
 
 def clause_status(clause: Clause, citing: list[str], results: dict[str, list[str]]) -> str:
@@ -90,10 +98,11 @@ def build_traceability(
             "title": c.title,
             "statement": c.statement,
             "clauses": {fw.id: list(c.clauses.get(fw.id, ())) for fw in catalog},
-            "rule": _rule_name(c.rule),
+            "rule": _checked_by(c),
+            "rationales": {fw: dict(clauses) for fw, clauses in c.rationales.items() if clauses},
             "resource_types": list(c.resource_types),
             "config_rule": c.config_rule,
-            "evidence": c.evidence,
+            "evidence": EVIDENCE,
             "counts": {k: results[c.id].count(k) for k in (COMPLIANT, DEVIATION, FAILED)},
             "resources": resources[c.id],
         }

@@ -99,16 +99,20 @@ class Channels:
     """How a control is weakened through each channel. ``construct`` patches construct code (with
     pytest's monkeypatch) before the stack is built; ``l1`` and ``override`` change the built stack.
     ``overrides`` may hold several raw-override variants (add_property_override, add_override,
-    add_deletion_override)."""
+    add_deletion_override). A channel that cannot reach what the control judges (where a resource is
+    placed is no property of it) is left out only with the reason, in ``impossible``."""
 
     build: Callable
     construct: Callable[[pytest.MonkeyPatch], None]
-    l1: Callable
+    l1: Callable | None
     overrides: tuple[Callable, ...] = field(default_factory=tuple)
+    impossible: dict[str, str] = field(default_factory=dict)
 
 
 def channel_cases(channels: Channels) -> list:
-    cases = [pytest.param("construct", channels.construct, id="construct"), pytest.param("l1", channels.l1, id="l1")]
+    cases = [pytest.param("construct", channels.construct, id="construct")]
+    if channels.l1 is not None:
+        cases.append(pytest.param("l1", channels.l1, id="l1"))
     cases += [pytest.param("override", o, id=f"override-{i}") for i, o in enumerate(channels.overrides)]
     return cases
 

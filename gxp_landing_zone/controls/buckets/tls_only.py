@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from ..cfn import Unresolved
 from ..model import Control, cannot_prove, compliant, non_compliant
-from ._bucket import ESTATE_BUCKETS, covers_bucket, covers_every_action_of, covers_objects, policy_statements
+from ._bucket import ESTATE_BUCKETS, covers_bucket, covers_every_action_of, covers_objects, readable_statements
 
 
 def check(bucket, ctx):
-    found = policy_statements(bucket)
+    found = readable_statements(bucket)
     if isinstance(found, Unresolved):
         return cannot_prove(found)
-    if not found:
+    if not found and not found.unresolved:
         return non_compliant("the bucket has no bucket policy")
     for statement in found:
         if (
@@ -23,6 +23,8 @@ def check(bucket, ctx):
             and covers_objects(statement, bucket)
         ):
             return compliant(f"statement {statement.sid or '(no Sid)'} denies s3:* to everyone without TLS")
+    if found.unresolved:
+        return cannot_prove(found.unresolved[0])
     return non_compliant("no statement denies s3:* on the bucket and its objects to everyone when aws:SecureTransport is false")
 
 

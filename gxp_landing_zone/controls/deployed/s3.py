@@ -1,4 +1,5 @@
-"""A deployed S3 bucket as ``AWS::S3::Bucket`` (plus its ``AWS::S3::BucketPolicy``)."""
+"""A deployed S3 bucket as ``AWS::S3::Bucket`` (plus its ``AWS::S3::BucketPolicy``, and the customer
+managed ``AWS::KMS::Key`` its default encryption names, with that key's aliases)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,11 @@ def _lock(reader: AccountReader, name: str) -> tuple[object, object]:
     lock = answer.get("ObjectLockConfiguration", absent_on=NOT_CONFIGURED)
     if not isinstance(lock, dict):
         return lock, lock
+    retention = (lock.get("Rule") or {}).get("DefaultRetention")
+    if isinstance(retention, dict):
+        # S3 takes only a positive Days or Years; a 0 beside the other is that field's absence, as
+        # some S3 implementations render it.
+        lock["Rule"]["DefaultRetention"] = {k: v for k, v in retention.items() if not (k in ("Days", "Years") and v == 0)}
     return lock.get("ObjectLockEnabled") == "Enabled", lock
 
 
@@ -32,18 +38,44 @@ def _encryption(reader: AccountReader, name: str) -> object:
     rules = answer.get("ServerSideEncryptionConfiguration", "Rules", absent_on=NOT_CONFIGURED)
     if not isinstance(rules, list):
         return rules
-    return {
-        "ServerSideEncryptionConfiguration": [
-            {
-                "ServerSideEncryptionByDefault": r.get("ApplyServerSideEncryptionByDefault") and {
-                    "SSEAlgorithm": r["ApplyServerSideEncryptionByDefault"].get("SSEAlgorithm"),
-                    "KMSMasterKeyID": r["ApplyServerSideEncryptionByDefault"].get("KMSMasterKeyID"),
-                },
-                "BucketKeyEnabled": r.get("BucketKeyEnabled"),
+    configuration = []
+    for rule in rules:
+        default = rule.get("ApplyServerSideEncryptionByDefault")
+        if default:
+            key_id = default.get("KMSMasterKeyID")
+            default = {
+                "SSEAlgorithm": default.get("SSEAlgorithm"),
+                "KMSMasterKeyID": _key(reader, key_id) if key_id else None,
             }
-            for r in rules
-        ]
-    }
+        configuration.append({"ServerSideEncryptionByDefault": default, "BucketKeyEnabled": rule.get("BucketKeyEnabled")})
+    return {"ServerSideEncryptionConfiguration": configuration}
+
+
+def _key(reader: AccountReader, key_id: str) -> object:
+    """What KMSMasterKeyID names, as a template would name it: a customer managed key becomes an
+    ``AWS::KMS::Key`` of the synthetic template (with its ``AWS::KMS::Alias``es) and
+    the bucket refers to it by GetAtt, so buckets sharing a key share one resource, however each names
+    it (key ID, key ARN, alias). An AWS managed key stays a literal: its alias/aws/... name."""
+    metadata = reader.call("kms", "describe_key", KeyId=key_id).get("KeyMetadata")
+    if not isinstance(metadata, dict):
+        return metadata if isinstance(metadata, Unresolved) else key_id
+    aliases = reader.call("kms", "list_aliases", KeyId=metadata["KeyId"]).get("Aliases")
+    if metadata.get("KeyManager") != "CUSTOMER":
+        names = [a.get("AliasName") for a in aliases] if isinstance(aliases, list) else []
+        return next((n for n in names if n and n.startswith("alias/aws/")), metadata.get("Arn") or key_id)
+    key = reader.once(("s3-encryption-key", metadata["Arn"]), lambda: _customer_key(reader, metadata, aliases))
+    return {"Fn::GetAtt": [key.logical_id, "Arn"]}
+
+
+def _customer_key(reader: AccountReader, metadata: dict, aliases: object) -> Resource:
+    # What a bucket control needs of its key: which key it is and what it is called. The key's own
+    # settings (rotation, policy) are read where the key controls read them (deployed/kms.py).
+    key = reader.add("AWS::KMS::Key", metadata["Arn"], {"Description": metadata.get("Description")})
+    listed = aliases if isinstance(aliases, list) else [{"AliasName": aliases}]
+    for alias in listed:
+        name = alias.get("AliasName")
+        reader.add("AWS::KMS::Alias", str(name), {"AliasName": name, "TargetKeyId": {"Ref": key.logical_id}})
+    return key
 
 
 def _logging(reader: AccountReader, name: str) -> object:
@@ -103,7 +135,8 @@ def _region(reader: AccountReader, name: str) -> object:
     location = answer.get("LocationConstraint")
     if isinstance(location, Unresolved):
         return location
-    return location or "us-east-1"  # S3 reports us-east-1 as no constraint
+    # S3 reports us-east-1 as no constraint, and eu-west-1 by its legacy name EU.
+    return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location)
 
 
 def bucket(reader: AccountReader, name: str) -> Resource:

@@ -1,5 +1,6 @@
-"""Installation Qualification: read a deployed account with boto3 and record, per control,
-what was expected, what the API returned and whether they agree."""
+"""Installation Qualification: read a deployed account with boto3 and judge each deployed resource
+with its control's own check (controls/<area>/<control>.py); record, per control and resource, what
+was required, what the API showed and whether they agree."""
 
 import os
 
@@ -7,7 +8,7 @@ import os
 # bury the one-line errors the CLI promises.
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-from .checks import IQ_CHECKS, CheckResult  # noqa: E402
+from .results import CheckResult  # noqa: E402
 from .runner import IqError, run_iq, verify_chain, write_results  # noqa: E402
 
-__all__ = ["IQ_CHECKS", "CheckResult", "IqError", "run_iq", "verify_chain", "write_results"]
+__all__ = ["CheckResult", "IqError", "run_iq", "verify_chain", "write_results"]

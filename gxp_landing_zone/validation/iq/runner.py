@@ -15,9 +15,8 @@ from ...controls.deployed.reader import AccountReader, missing, physical_id
 from ...controls.engine import judge
 from ...controls.model import REGULATED_ONLY, RESEARCH, Control, Outcome
 from ...controls.registry import all_controls
-from ...naming import Names
 from ..record import GENESIS_HASH, chain, verify_chain, write_record  # noqa: F401  (iq's public names)
-from .checks import IQ_CHECKS, CheckResult, applies, result
+from .results import CheckResult, result
 
 CSV_FIELDS = ("control_id", "resource", "passed", "expected", "observed", "clauses", "checked_at", "caller")
 
@@ -107,24 +106,11 @@ def _qualify(control: Control, reader: AccountReader) -> list[CheckResult]:
 def run_iq(session: boto3.Session, config: EstateConfig, account_role: str, region: str) -> list[CheckResult]:
     account = target_account(config, account_role, region)
     session, identity = signed_in(session, account, account_role, region)
-    names = Names(config)
     results: list[CheckResult] = []
     reader = AccountReader(session, ControlContext.from_config(config), account, region)
-    ported = set()
     for control in all_controls():
-        ported.add(control.id)
         if deployed_applies(control, account, region, config):
             results.extend(replace(r, caller=identity["Arn"]) for r in _qualify(control, reader))
-    for control_id, check in IQ_CHECKS.items():
-        if control_id in ported or not applies(check, account, region, config):
-            continue
-        try:
-            found = check(session, config, names)
-        except (ClientError, BotoCoreError) as exc:
-            # Typically AccessDenied, or an endpoint a region lacks: the check could not be made,
-            # which is itself a failure, and the checks after it still run.
-            found = [result(control_id, "(check not run)", "API readable", str(exc), False)]
-        results.extend(replace(r, caller=identity["Arn"]) for r in found)
     return results
 
 

@@ -40,7 +40,7 @@ class OqRun(RecordSteps, GuardrailSteps, SignatureSteps):
         now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
     ) -> None:
         from ...naming import Names
-        from ..controls import by_id
+        from ...controls.registry import by_id
 
         self.session, self.config, self.account, self.region = session, config, account, region
         self.data_class, self.caller, self.now = data_class, caller, now

@@ -27,7 +27,7 @@ def generate(
     from ...naming import Names
     from ...synthesis import synthesize
     from ..catalog import load_catalog
-    from ..controls import CONTROLS
+    from ...controls.registry import all_controls
     from ..traceability import build_traceability
     from .diagrams import architecture_svg, data_flow_svg, stacks_of
     from .oscal import write_component_definition
@@ -45,7 +45,7 @@ def generate(
     if synthesis is None:
         synthesis = synthesize(config, cdk_out)
     trace = build_traceability(
-        load_catalog(), CONTROLS, synthesis.evaluations, synthesis.deviations, synthesis.findings,
+        load_catalog(), all_controls(), synthesis.evaluations, synthesis.deviations, synthesis.findings,
         estate_name=config.organization.name,
         generated_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Iterable
 
 from ..oq.protocol import AUTOMATED, OQ_TESTS, OQ_VERDICTS, oq_verdict  # noqa: F401  (the package's OQ names)
@@ -45,36 +44,18 @@ def clause_key(framework_id: str, clause_id: str) -> str:
 
 
 def deployed_checks(controls: Iterable) -> dict[str, dict]:
-    """Per control with a deployed-state check: who runs it, where, and with what.
-
-    The IQ runner's registry is the authority when it is importable (a Config rule alone is
-    monitoring, not a check this package can execute); without the runner each control's AWS
-    Config managed rule is the deployed-state check, evaluated by AWS Config itself."""
-    controls = list(controls)
-    try:
-        from ..iq.checks import IQ_CHECKS
-    except ImportError:
-        IQ_CHECKS = None
-    checks: dict[str, dict] = {}
-    for c in controls:
-        if IQ_CHECKS is not None and c.id in IQ_CHECKS:
-            fn = IQ_CHECKS[c.id]
-            checks[c.id] = {
-                "method": "iq-runner",
-                "check": f"{fn.__module__}.{fn.__name__}",
-                "account_kinds": sorted(k.value for k in fn.kinds),
-                "regions": fn.regions,
-                "config_rule": c.config_rule,
-            }
-        elif IQ_CHECKS is None and c.config_rule:
-            checks[c.id] = {
-                "method": "aws-config-rule",
-                "check": c.config_rule,
-                "account_kinds": [],
-                "regions": "all",
-                "config_rule": c.config_rule,
-            }
-    return checks
+    """Per control, its deployed-state check: the IQ runner reads the deployed resources and judges
+    them with the control's own predicate (controls/<area>/<control>.py), in these accounts and regions."""
+    return {
+        c.id: {
+            "method": "iq-runner",
+            "check": f"{c.check.__module__}.check",
+            "account_kinds": sorted(c.deployed.accounts),
+            "regions": c.deployed.regions,
+            "config_rule": c.config_rule,
+        }
+        for c in controls
+    }
 
 
 def _targets(check: dict, config) -> tuple[list[str], list[str]]:
@@ -439,6 +420,9 @@ def build_package(
     }
 
 
-def _registry(trace: dict) -> list[SimpleNamespace]:
-    # The matrix holds the controls as dicts; deployed_checks only needs id and config_rule.
-    return [SimpleNamespace(id=c["id"], config_rule=c["config_rule"]) for c in trace["controls"]]
+def _registry(trace: dict) -> list:
+    """The registry's controls the matrix lists, in the matrix's order."""
+    from ...controls.registry import by_id
+
+    controls = by_id()
+    return [controls[c["id"]] for c in trace["controls"] if c["id"] in controls]

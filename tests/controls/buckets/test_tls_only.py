@@ -42,9 +42,8 @@ def test_compliant(reference, ctx):
         pytest.param(lambda t: tls_statement(t).update(NotPrincipal={"AWS": "arn:aws:iam::111111111111:root"}), id="not-principal"),
         pytest.param(lambda t: tls_statement(t).update(NotAction="s3:GetObject", Action=None) or tls_statement(t).pop("Action"), id="not-action-carves-reads"),
         pytest.param(
-            lambda t: the(t, "AWS::S3::BucketPolicy", "AuditTrail")[
-                "Properties"].update(PolicyDocument={"Fn::If": ["Strict", {}, {}]}),
-            id="unprovable-document",
+            lambda t: tls_statement(t).update(Condition={"Bool": {"aws:SecureTransport": {"Ref": "TlsRequired"}}}),
+            id="unprovable-condition",
         ),
     ],
 )

@@ -1,0 +1,35 @@
+"""Where the log groups the estate names are, and where the IQ finds them."""
+
+from __future__ import annotations
+
+from ...topology import runs_compute
+from ..deployed.logs import log_groups
+from ..model import ALL_KINDS, MANAGEMENT, REGULATED, DeployedCheck
+
+# Every stack tags its resources with the account role; log groups with generated names (Lambda,
+# API access logs) are found by it.
+ROLE_TAG = "gxp:account-role"
+BATCH_JOB_LOG_GROUP = "/gxp/batch/jobs"
+
+
+def trail_log_group(names) -> str:
+    """The group the organization trail streams to (management account, home region)."""
+    return f"/gxp/cloudtrail/{names.trail_name}"
+
+
+def named_log_groups(reader) -> list[str]:
+    named = []
+    if reader.kind == MANAGEMENT:
+        named.append(trail_log_group(reader.names))
+    if reader.kind == REGULATED:
+        named.append(f"aws-waf-logs-gxp-esignatures-{reader.region}")
+    if runs_compute(reader.config, reader.account):
+        named.append(BATCH_JOB_LOG_GROUP)
+    return named
+
+
+ESTATE_LOG_GROUPS = DeployedCheck(
+    read=lambda reader: log_groups(reader, named_log_groups(reader), (ROLE_TAG, reader.account.role)),
+    accounts=ALL_KINDS,
+    regions="workload",
+)

@@ -1,0 +1,40 @@
+"""Where the IQ finds the buckets whose location it must read.
+
+A bucket's name is global and its region is whatever it was created in, so each is asked where it is.
+Keys, log groups, tables and the other stateful types are regional: the IQ reads them through the
+endpoint of the region it qualifies, which is where they are.
+"""
+
+from __future__ import annotations
+
+from ..deployed.s3 import bucket as read_bucket
+from ..model import LOG_ARCHIVE, REGULATED, RESEARCH
+
+
+def estate_bucket_names(config, names, account, region: str) -> list[str]:
+    """The buckets the stacks create in this account and region (a workload region of the account)."""
+    kind = account.kind.value
+    found = []
+    if kind == LOG_ARCHIVE:
+        found += [names.trail_bucket, names.config_bucket, names.access_log_bucket]
+    if kind == REGULATED:
+        found += [names.records_bucket(c.name, account.id, region) for c in config.data_classes]
+        found += [
+            names.records_access_log_bucket(account.id, region),
+            names.signature_manifest_bucket(account.id, region),
+            names.signature_access_log_bucket(account.id, region),
+        ]
+    if kind in (REGULATED, RESEARCH) and config.compute_settings(account).enabled:
+        found += [
+            names.checkpoint_bucket(account.id, region),
+            names.ml_artifact_bucket(account.id, region),
+            names.compute_access_log_bucket(account.id, region),
+        ]
+    return found
+
+
+def estate_buckets(reader) -> list:
+    return [
+        read_bucket(reader, name)
+        for name in estate_bucket_names(reader.config, reader.names, reader.account, reader.region)
+    ]

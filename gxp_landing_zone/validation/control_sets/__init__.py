@@ -1,1 +1,0 @@
-"""Controls grouped by the part of the estate they protect; controls.py joins them into one registry."""
