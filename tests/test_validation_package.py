@@ -23,7 +23,7 @@ CONTROLS = all_controls()
 from gxp_landing_zone.validation.package import PackageError, generate
 from gxp_landing_zone.validation.package.__main__ import main
 from gxp_landing_zone.validation.package.builder import clause_key, iq_test_id, requirement_id
-from gxp_landing_zone.validation.package.render import (
+from gxp_landing_zone.validation.package.tables import (
     CUSTOMER_COLUMNS, EXECUTED_COLUMNS, IQ_COLUMNS, MATRIX_COLUMNS, OQ_COLUMNS, OQ_EXECUTED_COLUMNS, URS_COLUMNS,
 )
 from gxp_landing_zone.validation.package.schema import validate
