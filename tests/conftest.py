@@ -45,6 +45,27 @@ def _share_botocore_models() -> None:
 
 
 _share_botocore_models()
+
+
+def _buckets_own_their_objects() -> None:
+    """New S3 buckets have had ObjectOwnership BucketOwnerEnforced (ACLs disabled) by default since
+    April 2023; moto still creates them without ownership controls. Give moto's buckets AWS's default,
+    so a fixture models today's S3 and a break test can still turn ACLs back on."""
+    from moto.s3.models import FakeBucket
+
+    if getattr(FakeBucket, "_gxp_owner_enforced", False):
+        return
+    original = FakeBucket.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.ownership_rule = "BucketOwnerEnforced"
+
+    FakeBucket.__init__ = init
+    FakeBucket._gxp_owner_enforced = True
+
+
+_buckets_own_their_objects()
 REFERENCE_CONFIG = ROOT / "config" / "reference.yaml"
 
 
