@@ -226,7 +226,7 @@ def failing(results) -> set[str]:
 # -- everything correct --------------------------------------------------------------------------
 
 EXPECTED = {
-    "log-archive": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04", "GXP-EC2-03"} | {f"GXP-S3-0{i}" for i in range(1, 10)}
+    "log-archive": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04", "GXP-EC2-03"} | {f"GXP-S3-{i:02d}" for i in range(1, 11)}
     | GOVERNANCE["log-archive"],
     "management": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04", "GXP-EC2-03"}
     | {f"GXP-TRAIL-0{i}" for i in range(1, 5)}
@@ -334,6 +334,8 @@ BREAKS = {
         Bucket=n.trail_bucket, Policy=bucket_policy(n.trail_bucket, floor_days=1))),
     "GOVERNANCE mode allowed on write": ("log-archive", "GXP-S3-09", lambda c, n, s: _s3(c, n, s).put_bucket_policy(
         Bucket=n.trail_bucket, Policy=bucket_policy(n.trail_bucket, floor_days=c.audit_log.days, governance=False))),
+    "ACLs honoured": ("log-archive", "GXP-S3-10", lambda c, n, s: _s3(c, n, s).put_bucket_ownership_controls(
+        Bucket=n.config_bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]})),
     "public access allowed": ("log-archive", "GXP-S3-06", lambda c, n, s: _s3(c, n, s).put_public_access_block(
         Bucket=n.access_log_bucket, PublicAccessBlockConfiguration={
             "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False,

@@ -17,6 +17,7 @@ NOT_CONFIGURED = (
     "ReplicationConfigurationNotFoundError",
     "NoSuchTagSet",
     "NoSuchBucketPolicy",
+    "OwnershipControlsNotFoundError",
 )
 
 
@@ -163,6 +164,9 @@ def _read(reader: AccountReader, name: str) -> Resource:
         "LifecycleConfiguration": _lifecycle(reader, name),
         "ReplicationConfiguration": _replication(reader, name),
         "Tags": _tags(reader, name),
+        "OwnershipControls": reader.call("s3", "get_bucket_ownership_controls", Bucket=name).get(
+            "OwnershipControls", absent_on=NOT_CONFIGURED
+        ),
     }
     resource = reader.add(
         "AWS::S3::Bucket", name, {k: v for k, v in properties.items() if v is not None}, __region__=_region(reader, name)
