@@ -16,7 +16,7 @@ export JSII_NODE := $(CURDIR)/node_modules/.bin/node
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 CDK_FLAGS := --no-notices --no-version-reporting -c config=$(CONFIG) -o $(OUT)
 
-.PHONY: setup synth test report diff deploy iq oq validation-package bench lint clean
+.PHONY: setup synth test report diff deploy preflight iq oq validation-package bench lint clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ diff: setup  ## needs AWS credentials for the target accounts
 
 deploy: setup  ## needs AWS credentials; deploys in dependency order
 	$(CDK) deploy --all $(CDK_FLAGS) --require-approval broadening
+
+# Read-only; without ROLE the organization checks (management account credentials) and the per-account
+# commands to run next. DEPLOYER: the account that runs make deploy (default: the management account).
+preflight: setup  ## what a first deploy needs: make preflight, then make preflight ROLE=audit [REGION=us-east-1]
+	$(PY) -m gxp_landing_zone.preflight --config $(CONFIG) --cdk-out $(OUT) $(if $(ROLE),--account-role $(ROLE)) $(if $(REGION),--region $(REGION)) $(if $(DEPLOYER),--deployer-account $(DEPLOYER))
 
 iq: setup  ## Installation Qualification against a deployed account: make iq ROLE=log-archive REGION=us-east-1
 	$(PY) -m gxp_landing_zone.validation.iq --config $(CONFIG) --account-role $(ROLE) --region $(REGION) --out iq-results/
