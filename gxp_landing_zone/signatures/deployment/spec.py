@@ -1,0 +1,26 @@
+"""What one deployment of the signature service is given: plain values the stack translates from
+the config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SignatureServiceSpec:
+    """What one deployment of the service needs to know, as plain values."""
+
+    records_buckets: tuple[str, ...]
+    records_key_aliases: tuple[str, ...]
+    manifest_bucket_name: str
+    access_log_bucket_name: str
+    manifest_lock_days: int
+    key_alias: str
+    signing_policy: dict
+    auth_window_seconds: int
+    signer_groups: tuple[str, ...]
+    log_retention_days: int
+    audit_bus_arn: str
+    event_forwarder_role_name: str
+    event_source: str
+    role_names: dict  # purpose ("sign", "list", "verify", "token") -> IAM role name

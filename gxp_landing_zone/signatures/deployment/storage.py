@@ -1,0 +1,71 @@
+"""Where signatures are kept: the service's key, the ledger table and the manifest archive
+(11.10(c), 11.70)."""
+
+from __future__ import annotations
+
+from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from ...constructs.gxp_bucket import GxpBucket
+from ...constructs.managed_key import ManagedKey
+from ...constructs.tags import MANIFEST_RETENTION_CLASS
+from .spec import SignatureServiceSpec
+
+
+def add_key(scope: Construct, spec: SignatureServiceSpec) -> ManagedKey:
+    stack = Stack.of(scope)
+    region, account = stack.region, stack.account
+    key = ManagedKey(
+        scope, "SignatureKey", alias=spec.key_alias, description="Encrypts the signature ledger, manifests and logs"
+    )
+    key.allow(
+        "CloudWatchLogsEncrypt",
+        iam.ServicePrincipal(f"logs.{region}.amazonaws.com"),
+        ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account}:log-group:*"}},
+    )
+    return key
+
+
+def add_ledger(scope: Construct, key: ManagedKey) -> dynamodb.Table:
+    return dynamodb.Table(
+        scope,
+        "Ledger",
+        partition_key=dynamodb.Attribute(name="record_id", type=dynamodb.AttributeType.STRING),
+        sort_key=dynamodb.Attribute(name="seq", type=dynamodb.AttributeType.NUMBER),
+        billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+        encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
+        encryption_key=key.key,
+        point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+            point_in_time_recovery_enabled=True, recovery_period_in_days=35
+        ),
+        deletion_protection=True,
+        removal_policy=RemovalPolicy.RETAIN,
+    )
+
+
+def add_manifest_archive(scope: Construct, spec: SignatureServiceSpec, key: ManagedKey) -> tuple[GxpBucket, GxpBucket]:
+    """The access-log bucket and the manifest bucket it logs, in that order."""
+    access_logs = GxpBucket(
+        scope,
+        "AccessLogBucket",
+        bucket_name=spec.access_log_bucket_name,
+        # S3 server access logging can only deliver to SSE-S3 buckets without Object Lock.
+        encryption_key=None,
+        retention_class="access-log",
+    )
+    # 11.50(b), 11.70: a copy of every manifest nobody, root included, can alter or remove
+    # for as long as the longest-kept records it signs.
+    manifests = GxpBucket(
+        scope,
+        "ManifestBucket",
+        bucket_name=spec.manifest_bucket_name,
+        encryption_key=key.key,
+        retention_class=MANIFEST_RETENTION_CLASS,
+        lock_days=spec.manifest_lock_days,
+        access_log_bucket=access_logs.bucket,
+        access_log_prefix="manifests/",
+    )
+    return access_logs, manifests
