@@ -3,10 +3,42 @@ to each other's resources without CloudFormation exports (which cannot cross acc
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .config import EstateConfig
+
+# S3 general purpose bucket naming rules (Amazon S3 User Guide, "General purpose bucket naming
+# rules", docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html): 3-63 characters
+# of lower-case letters, digits, '.' and '-', beginning and ending with a letter or digit; no two
+# adjacent periods; not formatted as an IP address; and these prefixes and suffixes are reserved
+# (sthree- also covers the older sthree-configurator).
+MIN_BUCKET_NAME = 3
+MAX_BUCKET_NAME = 63
+RESERVED_BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+RESERVED_BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+_BUCKET_CHARACTERS = re.compile(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?")
+_IP_ADDRESS = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){3}")
+
+
+def bucket_name_problem(name: str) -> str | None:
+    """Why S3 would refuse ``name`` as a general purpose bucket name, or None if it would not."""
+    if not MIN_BUCKET_NAME <= len(name) <= MAX_BUCKET_NAME:
+        return f"has {len(name)} characters; S3 allows {MIN_BUCKET_NAME} to {MAX_BUCKET_NAME}"
+    if not _BUCKET_CHARACTERS.fullmatch(name):
+        return "may hold only lower-case letters, digits, '.' and '-', and must begin and end with a letter or digit"
+    if ".." in name:
+        return "has two adjacent periods"
+    if _IP_ADDRESS.fullmatch(name):
+        return "is formatted as an IP address"
+    for prefix in RESERVED_BUCKET_PREFIXES:
+        if name.startswith(prefix):
+            return f"starts with '{prefix}', a prefix S3 reserves"
+    for suffix in RESERVED_BUCKET_SUFFIXES:
+        if name.endswith(suffix):
+            return f"ends with '{suffix}', a suffix S3 reserves"
+    return None
 
 # Fixed names, created by the stacks and read back by the IQ checks: one definition each, so a
 # rename in a stack cannot leave IQ looking for the old name.
@@ -47,6 +79,28 @@ class Names:
     def __init__(self, config: EstateConfig):
         self._c = config
         self._prefix = config.organization.naming_prefix
+
+    def bucket_names(self) -> list[tuple[str, str | None]]:
+        """Every S3 bucket name the estate creates, each with the data class named in it (or None),
+        so the config can be refused, naming the field, before S3 refuses a stack."""
+        c = self._c
+        names: list[tuple[str, str | None]] = [(self.trail_bucket, None), (self.config_bucket, None), (self.access_log_bucket, None)]
+        for account in c.regulated_accounts:
+            for region in c.workload_regions(account):
+                names += [
+                    (self.records_access_log_bucket(account.id, region), None),
+                    (self.signature_manifest_bucket(account.id, region), None),
+                    (self.signature_access_log_bucket(account.id, region), None),
+                ]
+                names += [(self.records_bucket(d.name, account.id, region), d.name) for d in c.data_classes]
+        for account in c.workload_accounts:
+            for region in c.workload_regions(account):
+                names += [
+                    (self.checkpoint_bucket(account.id, region), None),
+                    (self.ml_artifact_bucket(account.id, region), None),
+                    (self.compute_access_log_bucket(account.id, region), None),
+                ]
+        return names
 
     # log-archive account, home region
     @property

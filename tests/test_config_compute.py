@@ -73,6 +73,21 @@ MALFORMED = [
     ("price without date", lambda d: d["compute"]["prices"].pop("as_of"), ["compute.prices.as_of: required setting is missing"]),
     ("price date not a date", lambda d: d["compute"]["prices"].__setitem__("as_of", "last week"), ["compute.prices.as_of"]),
     ("price region unknown", lambda d: d["compute"]["prices"].__setitem__("region", "us-north-9"), ["compute.prices.region"]),
+    ("infinite price", _price("c6i", on_demand=float("inf"), spot=0.01), ["compute.prices.per_vcpu_hour.c6i.on_demand", "finite"]),
+    ("not-a-number price", _price("c6i", on_demand=0.04, spot=float("nan")), ["compute.prices.per_vcpu_hour.c6i.spot", "finite"]),
+    ("price of 1e308", _price("c6i", on_demand=1e308, spot=0.01), ["compute.prices.per_vcpu_hour.c6i.on_demand", "above 10"]),
+    ("price as true", _price("c6i", on_demand=True, spot=0.01), ["compute.prices.per_vcpu_hour.c6i.on_demand", "YAML read true"]),
+    ("price as text", _price("c6i", on_demand="0.04", spot=0.01), ["compute.prices.per_vcpu_hour.c6i.on_demand", "valid number"]),
+    ("impossible price date", lambda d: d["compute"]["prices"].__setitem__("as_of", "2026-02-30"),
+     ["compute.prices.as_of: '2026-02-30' is not a calendar date"]),
+    ("price date as a number", lambda d: d["compute"]["prices"].__setitem__("as_of", 0), ["compute.prices.as_of", "YYYY-MM-DD"]),
+    ("max vCPUs as true", _defaults("max_vcpus", True), ["compute.defaults.max_vcpus", "YAML read true"]),
+    ("max vCPUs as a fraction", _override("research", "max_vcpus", 1.9), ["compute.accounts.research.max_vcpus", "valid integer"]),
+    ("Spot share as true", _override("research", "spot_share_percent", True), ["compute.accounts.research.spot_share_percent"]),
+    ("flow-log retention as true", _defaults("flow_log_retention_days", True), ["compute.defaults.flow_log_retention_days", "YAML read true"]),
+    ("flow-log retention 1.0", _override("research", "flow_log_retention_days", 1.0), ["compute.accounts.research.flow_log_retention_days"]),
+    ("NAT as 1", _override("research", "nat_allowed", 1), ["compute.accounts.research.nat_allowed", "valid boolean"]),
+    ("GPU type with a trailing newline", _defaults("gpu_instance_types", ["g5.xlarge\n"]), ["unknown GPU instance type g5.xlarge\\n"]),
 ]
 
 

@@ -58,6 +58,15 @@ MALFORMED = [
      ["(raw-instrument-output-data).name", "shorten the class name by 3"]),
     ("class name with a trailing hyphen", _set_class("raw-lab-data", "name", "raw-lab-"),
      ["(raw-lab-).name", "no trailing or doubled hyphen"]),
+    ("empty replication region", _set_class("deidentified-analytics", "replicate_to", [{"account": "regulated-us", "region": ""}]),
+     ["(deidentified-analytics).replicate_to[0].region", "'' is not an AWS commercial region"]),
+    ("unknown replication region", _set_class("deidentified-analytics", "replicate_to", [{"account": "regulated-us", "region": "us-east-9"}]),
+     ["replicate_to[0].region", "'us-east-9' is not an AWS commercial region"]),
+    ("class retention as true", _set_class("raw-lab-data", "retention_years", True), ["(raw-lab-data).retention_years", "YAML read true"]),
+    ("class retention days as true", lambda d: (_class(d, "raw-lab-data").pop("retention_years"),
+                                                 _class(d, "raw-lab-data").__setitem__("retention_days", True)),
+     ["(raw-lab-data).retention_days", "YAML read true"]),
+    ("de-identified as 1", _set_class("deidentified-analytics", "de_identified", 1), ["(deidentified-analytics).de_identified"]),
 ]
 
 
@@ -164,6 +173,105 @@ def test_a_hand_edited_floor_is_a_clear_error(tmp_path):
     retention_floor.floor_path(path).write_text("retention_days: [1, 2]\n")
     with pytest.raises(ConfigError, match="restore it from version control"):
         retention_floor.enforce(parse_config(REFERENCE), path)
+
+
+@pytest.mark.parametrize(
+    "content,expected",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", "is not a text file"),
+        (b"retention_days:\n  audit-log: 9490\n  raw-lab-data: 9125\n  raw-lab-data: 1\n", "'raw-lab-data' is given twice"),
+        (b"retention_days:\n  audit-log: 9490\n  raw-lab-data: true\n", "whole days"),
+        (b"retention_days: {}\n", "whole days"),
+        (b"retention_days:\n  raw-lab-data: 9125\n", "has no audit-log entry"),
+        (b"retention_days:\n  audit-log: " + b"9" * 5000 + b"\n", "characters long"),
+        (b"retention_days:\n  audit-log: 9490\nextra: 1\n", "expected only 'retention_days:'"),
+        (b"retention_days: " + b"[" * 1000 + b"]" * 1000 + b"\n", "nested more than"),
+        (b"retention_days:\n  audit-log: 2026-02-30\n", "whole days"),
+    ],
+    ids=["binary", "duplicate key lowers a floor", "boolean", "empty", "no audit log", "huge number", "extra key", "deep", "date"],
+)
+def test_a_damaged_floor_is_a_clear_error(tmp_path, content, expected):
+    path = _write(tmp_path, REFERENCE)
+    retention_floor.floor_path(path).write_bytes(content)
+    with pytest.raises(ConfigError) as caught:
+        retention_floor.enforce(parse_config(REFERENCE), path)
+    assert expected in str(caught.value)
+    assert "restore it from version control" in str(caught.value)
+
+
+def test_a_floor_that_is_a_directory_is_a_clear_error(tmp_path):
+    path = _write(tmp_path, REFERENCE)
+    retention_floor.floor_path(path).mkdir()
+    with pytest.raises(ConfigError, match="is a directory, not the retention floor file"):
+        retention_floor.enforce(parse_config(REFERENCE), path)
+
+
+def test_app_refuses_a_floor_that_is_a_directory(tmp_path):
+    path = _write(tmp_path, REFERENCE)
+    retention_floor.floor_path(path).mkdir()
+    run = run_app(path, tmp_path / "out")
+    assert run.returncode == 2, run.stderr
+    assert "is a directory, not the retention floor file" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+# -- bucket names ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name,problem",
+    [
+        ("exbio-records-raw-lab-data-444444444444-use1", None),
+        ("ab", "has 2 characters"),
+        ("a" * 64, "has 64 characters"),
+        ("Exbio-trail", "lower-case letters"),
+        ("exbio_trail", "lower-case letters"),
+        ("-exbio", "begin and end"),
+        ("exbio-", "begin and end"),
+        ("exbio..trail", "two adjacent periods"),
+        ("192.168.5.4", "IP address"),
+        ("xn--exbio", "'xn--'"),
+        ("sthree-exbio", "'sthree-'"),
+        ("sthree-configurator-x", "'sthree-'"),
+        ("amzn-s3-demo-exbio", "'amzn-s3-demo-'"),
+        ("exbio-s3alias", "'-s3alias'"),
+        ("exbio--ol-s3", "'--ol-s3'"),
+        ("exbio.mrap", "'.mrap'"),
+        ("exbio--x-s3", "'--x-s3'"),
+        ("exbio--table-s3", "'--table-s3'"),
+        ("exbio\n", "lower-case letters"),
+    ],
+)
+def test_bucket_name_rules(name, problem):
+    from gxp_landing_zone.naming import bucket_name_problem
+
+    found = bucket_name_problem(name)
+    assert (found is None) if problem is None else (problem in found), found
+
+
+def test_every_bucket_the_estate_names_is_checked(reference_config):
+    """Names.bucket_names() is what the config is checked against: every bucket-name method's
+    output must be in it, or a new bucket could carry a name S3 refuses past validation."""
+    import inspect
+
+    from gxp_landing_zone.naming import bucket_name_problem
+
+    names = Names(reference_config)
+    listed = {name for name, _ in names.bucket_names()}
+    regulated, research = reference_config.account("regulated-eu"), reference_config.account("research")
+    for attribute, member in inspect.getmembers(Names):
+        if "bucket" not in attribute or attribute in ("bucket_names", "records_bucket_prefix"):
+            continue
+        if isinstance(member, property):
+            produced = [getattr(names, attribute)]
+        else:
+            parameters = list(inspect.signature(member).parameters)[1:]
+            account = research if "checkpoint" in attribute or "ml_" in attribute or "compute" in attribute else regulated
+            values = {"data_class": "raw-lab-data", "account_id": account.id, "region": reference_config.workload_regions(account)[0]}
+            produced = [getattr(names, attribute)(*(values[p] for p in parameters))]
+        for bucket in produced:
+            assert bucket in listed, f"Names.{attribute} -> {bucket} is not in Names.bucket_names()"
+    assert all(bucket_name_problem(name) is None for name in listed)
 
 
 def test_app_refuses_a_lowered_retention(tmp_path):

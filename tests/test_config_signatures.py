@@ -72,6 +72,10 @@ MALFORMED = [
     ("record class name in capitals", lambda d: _sig(d)["record_classes"].__setitem__("Batch", _sig(d)["record_classes"].pop("batch-record")), ["record class 'Batch'"]),
     ("unknown record class setting", _class("ind-module", "approvers", ["x"]), ["record_classes.ind-module.approvers: unknown setting"]),
     ("signatures as a list", lambda d: d.__setitem__("signatures", ["review"]), ["signatures"]),
+    ("window as true", _set("auth_window_seconds", True), ["signatures.auth_window_seconds", "YAML read true"]),
+    ("meaning with a trailing newline", _set("meanings", ["review\n", "approval"]), ["meaning 'review\\n'"]),
+    ("group with a trailing newline", _class("batch-record", "signers", {"qa\n": ["review"]}), ["group 'qa\\n' is not a valid user-pool group name"]),
+    ("key prefix with a trailing newline", _class("batch-record", "key_prefix", "batch-records/\n"), ["is not a key prefix"]),
 ]
 
 

@@ -7,20 +7,15 @@ lives in ``EstateConfig``; everything else is checked here.
 
 from __future__ import annotations
 
-import datetime as dt
 import ipaddress
 import math
 import re
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
 
+from .base import CalendarDate, Strict, one_of
 from .regions import REGION_JURISDICTION
-
-
-class Strict(BaseModel):
-    # Same contract as model.Strict; repeated because model.py imports this module.
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 # x86_64 families Batch can mix in one compute environment, with their generation.
 # Graviton (arm64) families are left out on purpose: one environment must run one
@@ -41,10 +36,27 @@ CLOUDWATCH_RETENTION_DAYS = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )
 HOURS_PER_MONTH = 730
+# USD per vCPU-hour. The dearest x86 families cost well under 1 USD per vCPU-hour on demand; the
+# ceiling refuses a mistyped figure (or 1e308, which would overflow the monthly cost to inf)
+# while leaving room for any real price.
+MAX_PRICE_PER_VCPU_HOUR = 10.0
 
 CpuFamilies = Annotated[list[str], Field(min_length=1, description="EC2 instance families, e.g. c6i")]
 GpuTypes = Annotated[list[str], Field(description="EC2 GPU instance types, e.g. g5.2xlarge; empty: no GPU queue")]
 Vcpus = Annotated[int, Field(gt=0, le=MAX_VCPUS)]
+CloudWatchDays = one_of(CLOUDWATCH_RETENTION_DAYS, "a retention CloudWatch Logs offers")
+
+
+def _sane_price(value: float) -> float:
+    if value > MAX_PRICE_PER_VCPU_HOUR:
+        raise ValueError(
+            f"{value} USD per vCPU-hour is above {MAX_PRICE_PER_VCPU_HOUR:g}, far more than any x86 instance costs; "
+            "check the figure (prices are per vCPU-hour, not per instance-hour or per month)"
+        )
+    return value
+
+
+Price = Annotated[float, Field(gt=0, allow_inf_nan=False), AfterValidator(_sane_price)]
 SpotShare = Annotated[int, Field(ge=0, le=100, description="percent of max vCPUs placed on Spot")]
 TrainingInstance = Annotated[str, Field(pattern=r"^ml\.[a-z0-9]+\.[0-9]*x?large$", description="SageMaker training instance, e.g. ml.g5.2xlarge")]
 # SageMaker caps a training job at 28 days; Spot waiting counts against MaxWaitTimeInSeconds (2x this).
@@ -68,8 +80,8 @@ def _check_families(value: list[str]) -> list[str]:
 
 
 def _check_gpu_types(value: list[str]) -> list[str]:
-    pattern = re.compile(rf"^({'|'.join(GPU_FAMILIES)})\.{INSTANCE_SIZE}$")
-    bad = [t for t in value if not pattern.match(t)]
+    pattern = re.compile(rf"({'|'.join(GPU_FAMILIES)})\.{INSTANCE_SIZE}")
+    bad = [t for t in value if not pattern.fullmatch(t)]
     if bad:
         raise ValueError(
             f"unknown GPU instance type {', '.join(bad)}; give family.size with a GPU family from: "
@@ -91,7 +103,7 @@ class ComputeOverride(Strict):
     spot_share_percent: SpotShare | None = None
     capacity_reservation_id: ReservationId | None = None
     nat_allowed: bool | None = None
-    flow_log_retention_days: Literal[CLOUDWATCH_RETENTION_DAYS] | None = None  # type: ignore[valid-type]
+    flow_log_retention_days: CloudWatchDays | None = None  # type: ignore[valid-type]
     checkpoint_expiry_days: Annotated[int, Field(gt=0, le=3650)] | None = None
     vpc_cidr: str | None = None
     training_instance_type: TrainingInstance | None = None
@@ -116,7 +128,7 @@ class ComputeSettings(Strict):
     spot_share_percent: SpotShare = 80
     capacity_reservation_id: ReservationId | None = None
     nat_allowed: bool = False
-    flow_log_retention_days: Literal[CLOUDWATCH_RETENTION_DAYS] = 365  # type: ignore[valid-type]
+    flow_log_retention_days: CloudWatchDays = 365  # type: ignore[valid-type]
     checkpoint_expiry_days: Annotated[int, Field(gt=0, le=3650)] = 14
     vpc_cidr: str = "10.64.0.0/16"
     training_instance_type: TrainingInstance = "ml.g5.2xlarge"
@@ -175,8 +187,8 @@ class ComputeSettings(Strict):
 
 
 class FamilyPrice(Strict):
-    on_demand: float = Field(gt=0, description="USD per vCPU-hour, on-demand")
-    spot: float = Field(gt=0, description="USD per vCPU-hour, typical Spot")
+    on_demand: Price = Field(description="USD per vCPU-hour, on-demand")
+    spot: Price = Field(description="USD per vCPU-hour, typical Spot")
 
     @model_validator(mode="after")
     def _spot_cheaper(self):
@@ -188,7 +200,7 @@ class FamilyPrice(Strict):
 class ComputePrices(Strict):
     """Prices as data, with the date and place they were read; the report never fetches prices."""
 
-    as_of: dt.date
+    as_of: CalendarDate
     region: str
     source: str = Field(min_length=1, description="where the figures were read, e.g. the EC2 pricing page")
     per_vcpu_hour: dict[str, FamilyPrice] = Field(min_length=1, description="USD per vCPU-hour by instance family")

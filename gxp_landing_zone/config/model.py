@@ -10,21 +10,27 @@ import re
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from .records import ReplicationTarget, check_data_classes
-from .compute import Compute, ComputeSettings
+from ..naming import RESERVED_BUCKET_PREFIXES
+from .base import Strict
+from .records import ReplicationTarget, check_bucket_names, check_data_classes
+from .compute import CloudWatchDays, Compute, ComputeSettings
 from .regions import REGION_JURISDICTION, REGULATED_JURISDICTIONS, regions_in
 from .signatures import Signatures, check_signatures
 
 DAYS_PER_YEAR = 365
 MAX_RETENTION_YEARS = 100  # S3 Object Lock's own ceiling for default retention
-ACCOUNT_ID = Annotated[str, Field(pattern=r"^\d{12}$", description="12-digit AWS account ID")]
-ROLE_PATTERN = re.compile(r"^(management|log-archive|audit|regulated-[a-z0-9]+|research(-[a-z0-9]+)?)$")
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+# [0-9], not \d: \d also matches other scripts' digits (Arabic-Indic, Devanagari, ...), which
+# pass a \d{12} check and then break synthesis.
+ACCOUNT_ID = Annotated[str, Field(pattern=r"^[0-9]{12}$", description="12-digit AWS account ID")]
+# Used with fullmatch: with match, a Python `$` also matches before a trailing newline.
+ROLE_PATTERN = re.compile(r"(management|log-archive|audit|regulated-[a-z0-9]+|research(-[a-z0-9]+)?)")
+# IAM Identity Center group IDs, with the pattern the Identity Store API Reference gives for
+# GroupId (and SSO Admin for an assignment's PrincipalId): a UUID, optionally after the
+# 10-character identity store ID (1234567890-UUID); 47 characters at most. Anything else -
+# blank, a display name, an ID with an invisible character pasted along - is no group.
+GROUP_ID = re.compile(r"([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}")
 
 
 class AccountKind(str, Enum):
@@ -86,9 +92,7 @@ class DataClass(Retention):
 class AuditLog(Retention):
     """Retention of the organization trail in the log-archive account (11.10(e))."""
 
-    cloudwatch_retention_days: Literal[
-        1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653
-    ] = 365
+    cloudwatch_retention_days: CloudWatchDays = 365  # type: ignore[valid-type]
 
 
 class Account(Strict):
@@ -101,7 +105,7 @@ class Account(Strict):
     @field_validator("role")
     @classmethod
     def _role(cls, value: str) -> str:
-        if not ROLE_PATTERN.match(value):
+        if not ROLE_PATTERN.fullmatch(value):
             raise ValueError(
                 f"'{value}' is not a known role; use management, log-archive, audit, "
                 "regulated-<name> (e.g. regulated-eu) or research[-<name>]"
@@ -151,9 +155,31 @@ DEFAULT_SESSION_HOURS = {"auditor": 4, "platform-admin": 1, "regulated-data-oper
 
 
 class AccessAssignment(Strict):
-    group_id: str = Field(min_length=1, description="Identity Center group ID")
+    group_id: str = Field(description="Identity Center group ID, e.g. 90670000-aaaa-4bbb-8ccc-000000000001")
     permission_set: PERMISSION_SET
     accounts: list[str] = Field(min_length=1, description="account roles, or ['*'] for every account")
+
+    @field_validator("group_id")
+    @classmethod
+    def _group_id(cls, value: str) -> str:
+        if not GROUP_ID.fullmatch(value):
+            shown = repr(value) if len(value) <= 60 else repr(value[:60]) + "..."
+            raise ValueError(
+                f"{shown} is not an IAM Identity Center group ID; copy the Group ID from Identity Center "
+                "(Groups > the group), e.g. 90670000-aaaa-4bbb-8ccc-000000000001 or "
+                "1234567890-90670000-aaaa-4bbb-8ccc-000000000001"
+            )
+        return value
+
+    @field_validator("accounts")
+    @classmethod
+    def _accounts(cls, value: list[str]) -> list[str]:
+        if "*" in value and len(value) > 1:
+            raise ValueError("'*' already means every account; give either ['*'] or a list of account roles")
+        twice = sorted({role for role in value if value.count(role) > 1})
+        if twice:
+            raise ValueError(f"account role {', '.join(twice)} is listed twice")
+        return value
 
 
 class Access(Strict):
@@ -181,6 +207,18 @@ class Organization(Strict):
         pattern=r"^[a-z][a-z0-9]{1,11}$",
         description="2-12 lower-case letters or digits; starts every bucket name",
     )
+
+    @field_validator("naming_prefix")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        # Every bucket name is "<prefix>-...", so the prefix must not lead into one S3 reserves.
+        reserved = next((r for r in RESERVED_BUCKET_PREFIXES if f"{value}-".startswith(r)), None)
+        if reserved:
+            raise ValueError(
+                f"'{value}' would start every bucket name with '{reserved}', a prefix S3 reserves "
+                "(bucket names may not begin xn--, sthree- or amzn-s3-demo-); choose another prefix"
+            )
+        return value
 
 
 class EstateConfig(Strict):
@@ -212,7 +250,7 @@ class EstateConfig(Strict):
     @model_validator(mode="after")
     def _estate(self):
         if self.home_region not in self.allowed_regions:
-            raise ValueError(f"home_region {self.home_region} must also be in allowed_regions")
+            raise ValueError(f"home_region: {self.home_region} must also be in allowed_regions")
         roles = [a.role for a in self.accounts]
         ids = [a.id for a in self.accounts]
         for label, values in (("role", roles), ("id", ids)):
@@ -242,17 +280,39 @@ class EstateConfig(Strict):
         longest = max(self.data_classes, key=lambda c: c.days)
         if self.audit_log.days < longest.days:
             raise ValueError(
-                f"audit_log retention ({self.audit_log.days} days) is shorter than data class "
+                f"audit_log: retention ({self.audit_log.days} days) is shorter than data class "
                 f"'{longest.name}' ({longest.days} days); 21 CFR 11.10(e) requires audit trails to be "
                 "kept at least as long as the records they describe"
             )
-        for assignment in self.access.assignments:
-            for role in assignment.accounts:
-                if role != "*" and role not in roles:
-                    raise ValueError(f"access.assignments: account role '{role}' is not in accounts")
+        self._check_assignments(roles)
         check_data_classes(self)
+        check_bucket_names(self)
         self._check_compute()
         return self
+
+    def _check_assignments(self, roles: list[str]) -> None:
+        spellings: dict[str, str] = {}
+        granted: dict[tuple[str, str, str], int] = {}
+        for index, assignment in enumerate(self.access.assignments):
+            where = f"access.assignments[{index}]"
+            group = assignment.group_id
+            if spellings.setdefault(group.lower(), group) != group:
+                raise ValueError(
+                    f"{where}.group_id: {group} and {spellings[group.lower()]} differ only in letter case; "
+                    "write each group ID exactly as Identity Center shows it"
+                )
+            for role in assignment.accounts:
+                if role != "*" and role not in roles:
+                    raise ValueError(f"{where}.accounts: account role '{role}' is not in accounts")
+            # The same group, permission set and account twice is one assignment in Identity Center;
+            # a second entry adds nothing, so it is a mistake in the file (and would be built twice).
+            for role in roles if assignment.accounts == ["*"] else assignment.accounts:
+                first = granted.setdefault((group, assignment.permission_set, role), index)
+                if first != index:
+                    raise ValueError(
+                        f"{where}: group {group} already has {assignment.permission_set} in {role} through "
+                        f"access.assignments[{first}]; remove the repetition from one of the two"
+                    )
 
     def _check_compute(self) -> None:
         workload_roles = [a.role for a in self.workload_accounts]

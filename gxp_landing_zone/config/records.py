@@ -10,26 +10,32 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, field_validator
 
-from ..naming import records_bucket_name
+from ..naming import MAX_BUCKET_NAME, Names, bucket_name_problem, records_bucket_name
+from .base import Strict
 from .regions import REGION_JURISDICTION
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import EstateConfig
 
-# S3's own limit for bucket names.
-MAX_BUCKET_NAME = 63
 
-
-class ReplicationTarget(BaseModel):
+class ReplicationTarget(Strict):
     """A records bucket of the same class in another regulated account (or region) to copy to."""
-
-    # Same rules as model.Strict (which imports this module, so it cannot be the base here).
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     account: str = Field(description="role of a regulated account, e.g. regulated-us")
     region: str | None = Field(default=None, description="one of that account's regions; default its first")
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str | None) -> str | None:
+        # Only an absent region means "the account's first"; an empty or unknown one is a mistake.
+        if value is not None and value not in REGION_JURISDICTION:
+            raise ValueError(
+                f"'{value}' is not an AWS commercial region this product knows; give one of the destination "
+                "account's regions, or leave region out to use its first"
+            )
+        return value
 
 
 def check_data_classes(config: "EstateConfig") -> None:
@@ -70,7 +76,7 @@ def check_data_classes(config: "EstateConfig") -> None:
             if destination is None or destination.jurisdiction is None:
                 raise ValueError(f"{field}.account: '{target.account}' is not a regulated account in accounts")
             regions = config.workload_regions(destination)
-            region = target.region or regions[0]
+            region = regions[0] if target.region is None else target.region
             if region not in regions:
                 raise ValueError(
                     f"{field}.region: {target.account} holds no workloads in {region}; use one of {', '.join(regions)}"
@@ -88,3 +94,17 @@ def check_data_classes(config: "EstateConfig") -> None:
                             f"({REGION_JURISDICTION[region]}), outside its jurisdiction; set "
                             "may_leave_jurisdiction: true only if the de-identified data may lawfully leave"
                         )
+
+
+def check_bucket_names(config: "EstateConfig") -> None:
+    """Raise ValueError, naming the field that shapes it, for any bucket name S3 would refuse."""
+    classes = {c.name: i for i, c in enumerate(config.data_classes)}
+    for name, data_class in Names(config).bucket_names():
+        problem = bucket_name_problem(name)
+        if problem:
+            field = (
+                f"data_classes[{classes[data_class]}] ({data_class}).name" if data_class is not None
+                else "organization.naming_prefix"
+            )
+            fix = "another class name or organization.naming_prefix" if data_class is not None else "another prefix"
+            raise ValueError(f"{field}: the bucket name '{name}' {problem}; choose {fix}")

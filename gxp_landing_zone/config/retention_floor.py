@@ -15,10 +15,12 @@ from pathlib import Path
 
 import yaml
 
-from .loader import ConfigError
-from .model import EstateConfig
+from .loader import ConfigError, load_yaml
+from .model import DAYS_PER_YEAR, MAX_RETENTION_YEARS, EstateConfig
 
 AUDIT_LOG = "audit-log"
+RESTORE = "restore it from version control"
+MAX_FLOOR_DAYS = MAX_RETENTION_YEARS * DAYS_PER_YEAR
 HEADER = (
     "# Retention floor (days) for every data class and the audit log: synthesis refuses a config\n"
     "# below it, because S3 Object Lock COMPLIANCE retention must never be shortened. Written by\n"
@@ -36,15 +38,36 @@ def current_retention(config: EstateConfig) -> dict[str, int]:
 
 
 def read_floor(path: Path) -> dict[str, int]:
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a directory, not the retention floor file; remove it and {RESTORE}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc}); restore it from version control")
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: is not a text file (not UTF-8); {RESTORE}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the retention floor ({exc.strerror or exc}); {RESTORE}") from None
+    try:
+        # The same loader as the config: a key given twice (a floor lowered by a second line)
+        # is refused, not silently resolved to the last value.
+        data = load_yaml(text, str(path), "retention floor")
+    except ConfigError as exc:
+        raise ConfigError(f"{exc}\n{RESTORE}") from None
     floor = data.get("retention_days") if isinstance(data, dict) else None
-    if not isinstance(floor, dict) or not all(isinstance(v, int) and v > 0 for v in floor.values()):
-        raise ConfigError(f"{path}: expected 'retention_days:' mapping names to whole days; restore it from version control")
+    # type() is int, not isinstance: a YAML `true` is a bool, which Python counts as the int 1.
+    if (
+        not isinstance(floor, dict)
+        or not floor
+        or set(data) != {"retention_days"}
+        or not all(type(v) is int and 0 < v <= MAX_FLOOR_DAYS for v in floor.values())
+    ):
+        raise ConfigError(
+            f"{path}: expected only 'retention_days:', mapping each data class and {AUDIT_LOG} to whole days "
+            f"(1 to {MAX_FLOOR_DAYS}); {RESTORE}"
+        )
+    if AUDIT_LOG not in floor:
+        raise ConfigError(f"{path}: has no {AUDIT_LOG} entry, which synthesis always writes; {RESTORE}")
     return {str(k): v for k, v in floor.items()}
 
 
@@ -85,5 +108,8 @@ def enforce(config: EstateConfig, config_path: str | Path, *, write: bool = True
     new = raised(config, floor)
     if write and new != floor:
         body = yaml.safe_dump({"retention_days": dict(sorted(new.items()))}, sort_keys=False)
-        path.write_text(HEADER + body, encoding="utf-8")
+        try:
+            path.write_text(HEADER + body, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot write the retention floor ({exc.strerror or exc}); nothing was synthesized") from None
     return path

@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from .base import Strict as _Strict
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import EstateConfig
@@ -24,15 +26,11 @@ DEFAULT_MEANINGS = ("review", "approval", "responsibility", "authorship")
 # person signing is the person who authenticated (11.200(a)(1)).
 MIN_AUTH_WINDOW_SECONDS = 30
 MAX_AUTH_WINDOW_SECONDS = 900
-MEANING = re.compile(r"^[a-z][a-z0-9-]{1,31}$")
+# All three are used with fullmatch: with match, a Python `$` also matches before a trailing newline.
+MEANING = re.compile(r"[a-z][a-z0-9-]{1,31}")
 # Cognito group names: letters, digits and a few separators, at most 128 characters.
-GROUP = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$")
-KEY_PREFIX = re.compile(r"^([A-Za-z0-9!_.*'()-]+/)*$")
-
-
-class _Strict(BaseModel):
-    # Same rules as model.Strict (model imports this module, so it cannot be the base here).
-    model_config = ConfigDict(extra="forbid", frozen=True)
+GROUP = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}")
+KEY_PREFIX = re.compile(r"([A-Za-z0-9!_.*'()-]+/)*")
 
 
 class RecordClass(_Strict):
@@ -50,7 +48,7 @@ class RecordClass(_Strict):
     @field_validator("key_prefix")
     @classmethod
     def _prefix(cls, value: str) -> str:
-        if value and not KEY_PREFIX.match(value):
+        if value and not KEY_PREFIX.fullmatch(value):
             raise ValueError(
                 f"'{value}' is not a key prefix: use folder names of letters, digits, - _ . ending in '/', "
                 "e.g. batch-records/ (leave it out for the whole bucket)"
@@ -61,7 +59,7 @@ class RecordClass(_Strict):
     @classmethod
     def _signers(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         for group, meanings in value.items():
-            if not GROUP.match(group):
+            if not GROUP.fullmatch(group):
                 raise ValueError(
                     f"group '{group}' is not a valid user-pool group name (letters, digits, _ . @ + -; at most 128)"
                 )
@@ -98,7 +96,7 @@ class Signatures(_Strict):
     @classmethod
     def _meanings(cls, value: list[str]) -> list[str]:
         for meaning in value:
-            if not MEANING.match(meaning):
+            if not MEANING.fullmatch(meaning):
                 raise ValueError(
                     f"meaning '{meaning}' must be 2-32 lower-case letters, digits or hyphens, starting with a letter"
                 )
@@ -120,7 +118,7 @@ class Signatures(_Strict):
     @classmethod
     def _names(cls, value: dict[str, RecordClass]) -> dict[str, RecordClass]:
         for name in value:
-            if not MEANING.match(name):
+            if not MEANING.fullmatch(name):
                 raise ValueError(f"record class '{name}' must be 2-32 lower-case letters, digits or hyphens")
         return value
 

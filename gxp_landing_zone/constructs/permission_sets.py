@@ -17,6 +17,22 @@ READ_ONLY_MANAGED_POLICIES = (
 )
 
 
+def group_id_parts(group_ids: list[str]) -> dict[str, str]:
+    """The part of an assignment's construct ID that stands for its group.
+
+    Normally the group ID's last 12 characters. Deployed assignments' logical IDs are built from
+    them, and a changed logical ID makes CloudFormation create the identical assignment again and
+    then delete the old resource, taking the grant with it. Groups whose IDs share those 12
+    characters (1234567890-UUID next to UUID, or IDs that differ only earlier) would collide, so
+    each of them is named by its whole ID instead. The choice depends only on the set of groups
+    configured, not on their order, so it is the same on every synthesis.
+    """
+    suffixes: dict[str, set[str]] = {}
+    for group_id in group_ids:
+        suffixes.setdefault(group_id[-12:], set()).add(group_id)
+    return {g: g[-12:] if len(suffixes[g[-12:]]) == 1 else g for g in group_ids}
+
+
 @dataclass(frozen=True)
 class PermissionSetSpec:
     key: str
@@ -111,11 +127,12 @@ class PermissionSets(Construct):
                 inline_policy=spec.inline_policy,
                 session_duration=f"PT{session_hours[spec.key]}H",
             )
+        group_part = group_id_parts([group_id for group_id, _, _ in assignments])
         for group_id, key, account_id in assignments:
             permission_set = self.permission_sets[key]
             sso.CfnAssignment(
                 self,
-                f"{permission_set.name}-{account_id}-{group_id[-12:]}",
+                f"{permission_set.name}-{account_id}-{group_part[group_id]}",
                 instance_arn=instance_arn,
                 permission_set_arn=permission_set.attr_permission_set_arn,
                 principal_type="GROUP",
