@@ -21,7 +21,13 @@ def main(outdir: str | None = None) -> int:
     # The App reads the CLI's context (-c config=..., cdk.json) however the CLI hands it over.
     app = new_app(outdir)
     try:
-        config_path = app.node.try_get_context("config") or DEFAULT_CONFIG
+        config_path = app.node.try_get_context("config")
+        if config_path is None:
+            config_path = DEFAULT_CONFIG
+        elif not str(config_path).strip():
+            # An empty -c config= is a mistake, not a request for the reference estate.
+            raise ConfigError("the config context is empty: pass -c config=path/to/estate.yaml (or leave it out for "
+                              f"{DEFAULT_CONFIG})")
         config = load_config(config_path)
         retention_floor.enforce(config, config_path)
     except ConfigError as error:
@@ -30,7 +36,8 @@ def main(outdir: str | None = None) -> int:
     result = synthesize(config, outdir, app=app)
     written = write_compliance_report(result, config, outdir)
     report = next((p for p in written if p.name == "index.html"), None)
-    stacks = len(result.engine.stacks) if result.engine else 0
+    stacks = len(result.assembly.stacks) if result.assembly else 0
+    instances = (len(result.engine.stacks) - stacks) if result.engine else 0
     if result.findings:
         print(f"\n{len(result.findings)} unacknowledged violation(s); synthesis failed.", file=sys.stderr)
         for finding in result.findings[:SHOWN]:
@@ -44,5 +51,9 @@ def main(outdir: str | None = None) -> int:
         print(f"Report: {report}", file=sys.stderr)
         return 1
     evaluations = len(result.evaluations)
-    print(f"Synthesized {stacks} stacks; {evaluations} control evaluations, no violation. Report: {report}", file=sys.stderr)
+    print(
+        f"Synthesized {stacks} stacks and judged {instances} StackSet instances: {evaluations} control evaluations, "
+        f"no violation. Report: {report}",
+        file=sys.stderr,
+    )
     return 0

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from aws_cdk import App, Stack
 
-from .config import AccountKind, EstateConfig
+from .cdk_app import FEATURE_FLAGS, new_app  # noqa: F401  (the estate's app settings)
+from .config import EstateConfig
 from .stacks.access import AccessStack
 from .stacks.audit import AuditStack
 from .stacks.baseline import BaselineStack
@@ -14,6 +15,7 @@ from .stacks.compliance import ComplianceStack
 from .stacks.compute import ComputeStack
 from .stacks.log_archive import LogArchiveStack
 from .stacks.organization import OrganizationStack
+from .stacks.organization_baseline import OrganizationBaselineStack
 from .stacks.records import RecordsStack
 from .stacks.signatures import SignatureServiceStack
 
@@ -25,59 +27,60 @@ class Estate:
     log_archive: LogArchiveStack
     organization: OrganizationStack
     access: AccessStack
+    member_baselines: OrganizationBaselineStack
+    # The management account's own baseline, one stack per allowed region.
     baselines: list[BaselineStack] = field(default_factory=list)
     # Stacks in the regulated and research accounts (records, signatures, compute, ...).
     workloads: list[Stack] = field(default_factory=list)
 
     @property
     def stacks(self) -> list[Stack]:
-        return [self.audit, self.log_archive, self.organization, self.access, *self.baselines, *self.workloads]
+        return [self.audit, self.log_archive, self.organization, self.access, self.member_baselines,
+                *self.baselines, *self.workloads]
 
 
-def build_estate(app: App, config: EstateConfig) -> Estate:
+def build_estate(app: App, config: EstateConfig, *, prepare_template=None) -> Estate:
+    """Every stack, each depending only on what its deployment really needs, so the deployment runs in
+    at most three waves (tests/test_waves.py):
+
+    1. the log archive, the audit account, identity assignments, records buckets that are replication
+       destinations, the signature services and the compute stacks (they name other stacks' roles by
+       condition, never as principals, and make their own event-forwarding roles);
+    2. what delivers into the log archive or reports to the audit bus: the organization trail and
+       guardrails, every account's baseline, and records buckets that replicate to a destination;
+    3. the organization conformance packs, which need every account's recorder in their region.
+
+    ``prepare_template`` is applied to the app that synthesizes the StackSet's template (the packs)."""
     home = config.home_region
     common = {"config": config}
+    regions = [home] + [r for r in config.allowed_regions if r != home]
     audit = AuditStack(app, account=config.audit, region=home, **common)
     log_archive = LogArchiveStack(app, account=config.log_archive, region=home, **common)
-    # The log-archive key policy names the audit reader role, which must exist first.
-    log_archive.add_stack_dependency(audit)
     organization = OrganizationStack(app, account=config.management, region=home, **common)
-    organization.add_stack_dependency(log_archive)
+    organization.add_stack_dependency(log_archive)  # the trail writes to the archive under its key
     access = AccessStack(app, account=config.management, region=home, **common)
-    estate = Estate(config, audit, log_archive, organization, access)
-    for account in config.accounts:
-        home_baseline = None
-        for region in [home] + [r for r in config.allowed_regions if r != home]:
-            baseline = BaselineStack(app, account=account, region=region, **common)
-            baseline.add_stack_dependency(log_archive)
-            baseline.add_stack_dependency(audit)
-            if home_baseline is None:
-                home_baseline = baseline
-            else:
-                # Regional stacks use the IAM roles the home-region stack creates.
-                baseline.add_stack_dependency(home_baseline)
-            estate.baselines.append(baseline)
-            if account.role == config.management.role and region == home:
-                # The trail-change forwarder uses the forwarder role this baseline creates.
-                organization.add_stack_dependency(baseline)
-            if account in config.regulated_accounts and region in config.workload_regions(account):
-                records = RecordsStack(app, account=account, region=region, **common)
-                # Config records the buckets from their first minute.
-                records.add_stack_dependency(baseline)
-                estate.workloads.append(records)
-        for region in config.workload_regions(account) if account.kind is AccountKind.REGULATED else []:
-            signatures = SignatureServiceStack(app, account=account, region=region, **common)
-            # The forwarding rule uses the event-forwarder role of the account's home baseline.
-            signatures.add_stack_dependency(home_baseline)
-            estate.workloads.append(signatures)
+    member_baselines = OrganizationBaselineStack(
+        app, account=config.management, region=home, prepare_template=prepare_template, **common
+    )
+    estate = Estate(config, audit, log_archive, organization, access, member_baselines)
+    for region in regions:
+        baseline = BaselineStack(app, account=config.management, region=region, **common)
+        estate.baselines.append(baseline)
+    for delivering in (member_baselines, *estate.baselines):
+        # Config delivers into the archive under its key and reports to the audit account's bus.
+        delivering.add_stack_dependency(log_archive)
+        delivering.add_stack_dependency(audit)
+    for account in config.regulated_accounts:
+        for region in config.workload_regions(account):
+            estate.workloads.append(RecordsStack(app, account=account, region=region, **common))
+            estate.workloads.append(SignatureServiceStack(app, account=account, region=region, **common))
     _order_replication(config, [w for w in estate.workloads if isinstance(w, RecordsStack)])
-    for region in [home] + [r for r in config.allowed_regions if r != home]:
+    for region in regions:
         compliance = ComplianceStack(app, account=config.audit, region=region, **common)
-        # The pack needs every member's recorder; the audit account's own baseline orders that here.
-        compliance.add_stack_dependency(audit)
-        compliance.add_stack_dependency(
-            next(b for b in estate.baselines if b.gxp_account.role == config.audit.role and b.region == region)
-        )
+        # The organization pack needs every account's recorder in this region: the members' come from
+        # the StackSet (its stack completes when every instance has), the management account's here.
+        compliance.add_stack_dependency(member_baselines)
+        compliance.add_stack_dependency(next(b for b in estate.baselines if b.region == region))
         estate.workloads.append(compliance)
     _add_compute(app, config, estate)
     return estate
@@ -96,33 +99,8 @@ def _order_replication(config: EstateConfig, records: list[RecordsStack]) -> Non
 
 
 def _add_compute(app: App, config: EstateConfig, estate: Estate) -> None:
-    baselines = {(s.gxp_account.role, s.region): s for s in estate.baselines}
     for account in config.workload_accounts:
         if not config.compute_settings(account).enabled:
             continue
         for region in config.workload_regions(account):
-            compute = ComputeStack(app, config=config, account=account, region=region)
-            # Recording and drift detection are in place before the workloads arrive.
-            compute.add_stack_dependency(baselines[(account.role, region)])
-            estate.workloads.append(compute)
-
-
-# Feature flags pinned in code so the CLI and the tests synthesize identical templates.
-FEATURE_FLAGS = {
-    "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True,
-    "@aws-cdk/aws-iam:minimizePolicies": True,
-    "@aws-cdk/core:enablePartitionLiterals": True,
-    "@aws-cdk/aws-kms:aliasNameRef": True,
-    "@aws-cdk/aws-s3:createDefaultLoggingPolicy": True,
-    "@aws-cdk/aws-sns:enforceSslDefault": True,
-    "@aws-cdk/core:validateSnapshotRemovalPolicy": True,
-    "@aws-cdk/aws-kms:reduceCrossAccountRegionPolicyScope": True,
-}
-
-
-def new_app(outdir: str | None = None, *, cloudformation_validation: bool = False, context: dict | None = None) -> App:
-    return App(
-        outdir=outdir,
-        context={**FEATURE_FLAGS, **(context or {})},
-        builtin_cloud_formation_validation=cloudformation_validation,
-    )
+            estate.workloads.append(ComputeStack(app, config=config, account=account, region=region))

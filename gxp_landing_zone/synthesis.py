@@ -22,6 +22,7 @@ from .controls.engine import Deviation, EngineResult, Evaluation, pack_of
 from .controls.plugin import PLUGIN_NAME, GxpControls
 from .controls.registry import by_id
 from .estate import Estate, build_estate, new_app
+from .stacks.organization_baseline import TEMPLATE_DIR
 from .validation.evidence import Finding
 
 REPORT_DIR = "compliance"
@@ -49,9 +50,15 @@ class SynthesisResult:
         return self.assembly is not None and self.engine is not None and not self.findings
 
 
+def attach_nag_packs(app: App) -> None:
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app), HIPAASecurityChecks(app), NIST80053R5Checks(app))
+
+
 def attach_packs(app: App, config: EstateConfig) -> GxpControls:
+    """The controls engine (which also judges the StackSets' templates, per instance) and the cdk-nag packs."""
     gxp = GxpControls(ControlContext.from_config(config))
-    Validations.of(app).add_plugins(gxp, AwsSolutionsChecks(app), HIPAASecurityChecks(app), NIST80053R5Checks(app))
+    Validations.of(app).add_plugins(gxp)
+    attach_nag_packs(app)
     return gxp
 
 
@@ -106,7 +113,11 @@ def synthesize(config: EstateConfig, outdir: str | Path, *, app: App | None = No
     if stale.exists():
         stale.unlink()
     app = app or new_app(str(outdir))
-    estate = build_estate(app, config)
+    for stale in outdir.glob(f"{TEMPLATE_DIR}/*/validation-report.json"):
+        stale.unlink()
+    # The StackSet templates are synthesized as their own apps while the estate is built; the packs run
+    # on them there, and the controls engine judges them in the main app's StackSet resources.
+    estate = build_estate(app, config, prepare_template=attach_nag_packs)
     gxp = attach_packs(app, config)
     assembly = None
     try:
@@ -121,7 +132,8 @@ def synthesize(config: EstateConfig, outdir: str | Path, *, app: App | None = No
         assembly=assembly,
         outdir=outdir,
         engine=gxp.result,
-        findings=_control_findings(gxp) + _pack_findings(outdir),
+        findings=_control_findings(gxp) + _pack_findings(outdir)
+        + [f for report in sorted(outdir.glob(f"{TEMPLATE_DIR}/*")) for f in _pack_findings(report)],
     )
 
 

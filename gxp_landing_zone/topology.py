@@ -20,12 +20,14 @@ def runs_compute(config: EstateConfig, account: Account) -> bool:
 
 def components(config: EstateConfig, account: Account, region: str) -> list[str]:
     """The components deployed to ``account`` in ``region``."""
-    found = ["Baseline"]
+    # Member accounts receive the baseline from the gxp-baseline StackSet (OrganizationBaseline), whose
+    # instances CloudFormation names itself; the management account runs it as ordinary stacks.
+    found = ["Baseline"] if account.kind is AccountKind.MANAGEMENT else []
     if region == config.home_region:
         found += {
             AccountKind.AUDIT: ["Audit"],
             AccountKind.LOG_ARCHIVE: ["LogArchive"],
-            AccountKind.MANAGEMENT: ["Organization", "Access"],
+            AccountKind.MANAGEMENT: ["Organization", "Access", "OrganizationBaseline"],
         }.get(account.kind, [])
     if account.kind is AccountKind.AUDIT:
         found.append("Compliance")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from aws_cdk import Environment, Stack
+from aws_cdk import Aws, CfnCondition, Environment, Fn, Stack
 from aws_cdk.assertions import Match, Template
 
 from gxp_landing_zone.constructs.config_recorder import BASELINE_RULES, ConfigRecorder
@@ -26,7 +26,7 @@ def test_managed_key_rotates_is_retained_and_cannot_be_scheduled_for_deletion():
         "AWS::KMS::Key",
         {
             "Properties": {"EnableKeyRotation": True, "PendingWindowInDays": 30},
-            "DeletionPolicy": "Retain",
+            "DeletionPolicy": "RetainExceptOnCreate",
             "UpdateReplacePolicy": "Retain",
         },
     )
@@ -71,7 +71,7 @@ def test_locked_bucket_is_compliance_mode_versioned_private_and_retained():
                     "Tags": Match.array_with([{"Key": "gxp:retention-class", "Value": "raw-lab-data"}]),
                 }
             ),
-            "DeletionPolicy": "Retain",
+            "DeletionPolicy": "RetainExceptOnCreate",
             "UpdateReplacePolicy": "Retain",
         },
     )
@@ -138,27 +138,31 @@ def test_organization_trail_covers_every_region_with_validation_and_record_data_
             ),
         },
     )
-    template.has_resource("AWS::Logs::LogGroup", {"Properties": Match.object_like({"RetentionInDays": 365}), "DeletionPolicy": "Retain"})
+    template.has_resource("AWS::Logs::LogGroup", {"Properties": Match.object_like({"RetentionInDays": 365}), "DeletionPolicy": "RetainExceptOnCreate"})
 
 
-@pytest.mark.parametrize("home", [True, False])
-def test_config_recorder_records_everything_and_global_types_once(home):
+def test_config_recorder_records_everything_and_global_types_only_in_the_home_region():
+    """One template for every region: global types and the global-settings rules hang on the home-region
+    condition, which each region's stack decides for itself."""
     stack = _stack()
+    home = CfnCondition(stack, "IsHomeRegion", expression=Fn.condition_equals(Aws.REGION, "us-east-1"))
     ConfigRecorder(
         stack,
         "ConfigRecorder",
-        role_arn="arn:aws:iam::222222222222:role/gxp-config-recorder",
+        role_arn="arn:aws:iam::222222222222:role/gxp-config-recorder-us-east-1",
         delivery_bucket="test-config",
         delivery_key_arn="arn:aws:kms:us-east-1:222222222222:alias/test",
-        record_global_resources=home,
+        home=home,
     )
     template = Template.from_stack(stack)
     template.has_resource_properties(
         "AWS::Config::ConfigurationRecorder",
-        {"RecordingGroup": {"AllSupported": True, "IncludeGlobalResourceTypes": home}},
+        {"RecordingGroup": {"AllSupported": True, "IncludeGlobalResourceTypes": {"Fn::If": ["IsHomeRegion", True, False]}}},
     )
-    expected = [r for r in BASELINE_RULES if home or not r.global_resources]
-    assert len(template.find_resources("AWS::Config::ConfigRule")) == len(expected)
+    rules = template.find_resources("AWS::Config::ConfigRule")
+    assert len(rules) == len(BASELINE_RULES)
+    conditional = {r["Properties"]["ConfigRuleName"] for r in rules.values() if r.get("Condition") == "IsHomeRegion"}
+    assert conditional == {f"gxp-{r.name}" for r in BASELINE_RULES if r.global_resources}
 
 
 def test_permission_sets_have_session_limits_and_auditor_is_read_only():

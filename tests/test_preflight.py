@@ -61,7 +61,9 @@ def build_organization(config):
     accounts = [a.model_copy(update={"id": ids[a.role]}) if a.role in ids else a for a in config.accounts]
     config = config.model_copy(update={
         "accounts": accounts,
-        "organization": config.organization.model_copy(update={"root_id": root}),
+        "organization": config.organization.model_copy(
+            update={"root_id": root, "id": org.describe_organization()["Organization"]["Id"]}
+        ),
     })
     for principal in trusted_access.required(config):
         org.enable_aws_service_access(ServicePrincipal=principal)
@@ -105,7 +107,8 @@ def test_prepared_organization_passes_every_check(estate):
     config, management = estate
     run = organization_run(management, config)
     assert failed(run) == [], [c.line() for c in run.failed]
-    expected = 3 + len(config.accounts) + len(trusted_access.required(config)) + len(trusted_access.DELEGATED)
+    # all features, organization ID, root ID, SCPs on the root; each account; trusted access; delegation
+    expected = 4 + len(config.accounts) + len(trusted_access.required(config)) + len(trusted_access.DELEGATED)
     expected += 1 + len({a.group_id for a in config.access.assignments})
     assert len(run.checks) == expected
     assert all(c.line().startswith("PASS ") for c in run.checks)
@@ -276,3 +279,13 @@ def test_denied_group_read_is_reported():
         stub.add_client_error("describe_group", "AccessDeniedException", "no")
         check = identity_center.group(store, "d-1234567890", "90670000-aaaa-4bbb-8ccc-000000000001")
     assert not check.passed and check.fix.startswith("sign in with credentials allowed sso:ListInstances")
+
+
+def test_a_wrong_organization_id_names_the_fix():
+    from gxp_landing_zone.preflight.organization import organization_id
+
+    config = load_config(REFERENCE_CONFIG)
+    check = organization_id({"Id": "o-aaaaaaaaaa"}, config)
+    assert not check.passed
+    assert check.fix.startswith("set organization.id: o-aaaaaaaaaa in the estate config")
+    assert organization_id({"Id": config.organization.id}, config).passed

@@ -35,7 +35,7 @@ def test_every_records_resource_is_retained(records):
             assert resource["Type"] != "Custom::S3AutoDeleteObjects", f"{name}/{logical_id}"
             if resource["Type"] in RETAINED:
                 checked += 1
-                assert resource.get("DeletionPolicy") == "Retain", f"{name}/{logical_id}"
+                assert resource.get("DeletionPolicy") == "RetainExceptOnCreate", f"{name}/{logical_id}"
                 assert resource.get("UpdateReplacePolicy") == "Retain", f"{name}/{logical_id}"
             if resource["Type"] == "AWS::KMS::Key":
                 assert resource["Properties"]["PendingWindowInDays"] == 30

@@ -41,7 +41,7 @@ def test_user_pool_admits_only_verified_people_with_two_factors(template):
     template.has_resource(
         "AWS::Cognito::UserPool",
         {
-            "DeletionPolicy": "Retain",
+            "DeletionPolicy": "RetainExceptOnCreate",
             "UpdateReplacePolicy": "Retain",
             "Properties": Match.object_like(
                 {
@@ -96,7 +96,7 @@ def test_ledger_table(template):
     template.has_resource(
         "AWS::DynamoDB::Table",
         {
-            "DeletionPolicy": "Retain",
+            "DeletionPolicy": "RetainExceptOnCreate",
             "Properties": Match.object_like(
                 {
                     "KeySchema": [
@@ -156,7 +156,7 @@ def test_stage_traced_and_access_logged_with_the_signer(template):
 
 def test_log_groups_encrypted_and_retained(template, reference_config):
     for logical_id, group in template.find_resources("AWS::Logs::LogGroup").items():
-        assert group["DeletionPolicy"] == "Retain", logical_id
+        assert group["DeletionPolicy"] == "RetainExceptOnCreate", logical_id
         assert "KmsKeyId" in group["Properties"], logical_id
         assert group["Properties"]["RetentionInDays"] == reference_config.audit_log.cloudwatch_retention_days
 

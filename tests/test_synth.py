@@ -22,7 +22,9 @@ def expected_stack_names(config) -> list[str]:
         stack_id("Organization", config.management, home),
         stack_id("Access", config.management, home),
     ]
-    names += [stack_id("Baseline", a, r) for a in config.accounts for r in config.allowed_regions]
+    # The management account's baseline, per region; the members' arrive from the gxp-baseline StackSet.
+    names += [stack_id("Baseline", config.management, r) for r in config.allowed_regions]
+    names.append(stack_id("OrganizationBaseline", config.management, home))
     names += [stack_id("Records", a, r) for a in config.regulated_accounts for r in config.workload_regions(a)]
     names += [stack_id("Compliance", config.audit, r) for r in config.allowed_regions]
     names += [stack_id("Compute", a, r) for a in config.workload_accounts for r in config.workload_regions(a)]
@@ -53,7 +55,7 @@ def test_every_stateful_resource_is_retained(templates):
         for logical_id, resource in template["Resources"].items():
             if resource["Type"] in STATEFUL:
                 checked += 1
-                assert resource.get("DeletionPolicy") == "Retain", f"{name}/{logical_id}"
+                assert resource.get("DeletionPolicy") == "RetainExceptOnCreate", f"{name}/{logical_id}"
                 assert resource.get("UpdateReplacePolicy") == "Retain", f"{name}/{logical_id}"
     assert checked >= 10
 

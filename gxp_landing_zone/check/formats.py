@@ -37,6 +37,8 @@ def text(result: EngineResult, controls: dict[str, Control]) -> str:
         f"{len(result.stacks)} template(s), {resources} resource(s) checked by {len(controls)} controls: "
         f"{len(result.evaluations)} evaluations, {findings} finding(s), {len(failed(result)) - findings} acknowledged."
     )
+    for note in result.unreadable_stack_sets:
+        lines.append(f"StackSet not judged: {note}")
     if result.unchecked_types:
         lines.append(f"{sum(result.unchecked_types.values())} resource(s) of {len(result.unchecked_types)} type(s) no control applies to.")
     return "\n".join(lines) + "\n"

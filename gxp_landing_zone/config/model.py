@@ -202,6 +202,11 @@ class Access(Strict):
 
 class Organization(Strict):
     name: str = Field(min_length=1)
+    id: str = Field(
+        pattern=r"^o-[a-z0-9]{10,32}$",
+        description="the organization ID, e.g. o-a1b2c3d4e5 (aws organizations describe-organization); policies "
+        "admit every account of the organization by it, so a new account needs no change to the config",
+    )
     root_id: str = Field(pattern=r"^r-[0-9a-z]{4,32}$", description="the organization root, e.g. r-ab12")
     naming_prefix: str = Field(
         pattern=r"^[a-z][a-z0-9]{1,11}$",

@@ -98,3 +98,20 @@ class ChangeForwarder(Construct):
             )
             for change in changes
         }
+
+
+def audit_bus_sender(scope: Construct, id: str, *, audit_bus_arn: str) -> iam.Role:
+    """A role EventBridge assumes to put this stack's events on the audit account's bus.
+
+    Each stack that forwards events makes its own, named by CloudFormation: a stack never waits for
+    another stack's role, so stacks deploy in parallel waves. A rule sending to a bus in another account
+    needs a role when that bus admits the organization rather than named accounts.
+    """
+    role = iam.Role(scope, id, assumed_by=iam.ServicePrincipal("events.amazonaws.com"))
+    iam.ManagedPolicy(
+        scope,
+        f"{id}Policy",
+        roles=[role],
+        statements=[iam.PolicyStatement(actions=["events:PutEvents"], resources=[audit_bus_arn])],
+    )
+    return role

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aws_cdk import CfnCondition, Fn
 from aws_cdk import aws_config as config_
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -64,7 +65,7 @@ class ConfigRecorder(Construct):
         role_arn: str,
         delivery_bucket: str,
         delivery_key_arn: str,
-        record_global_resources: bool,
+        home: CfnCondition,
     ) -> None:
         super().__init__(scope, id)
         self.recorder = config_.CfnConfigurationRecorder(
@@ -75,7 +76,7 @@ class ConfigRecorder(Construct):
             recording_group=config_.CfnConfigurationRecorder.RecordingGroupProperty(
                 all_supported=True,
                 # IAM and other global types are recorded once, in the home region.
-                include_global_resource_types=record_global_resources,
+                include_global_resource_types=Fn.condition_if(home.logical_id, True, False),
             ),
         )
         self.delivery_channel = config_.CfnDeliveryChannel(
@@ -90,8 +91,6 @@ class ConfigRecorder(Construct):
         )
         self.rules: list[config_.CfnConfigRule] = []
         for rule in BASELINE_RULES:
-            if rule.global_resources and not record_global_resources:
-                continue
             cfn_rule = config_.CfnConfigRule(
                 self,
                 _pascal(rule.name),
@@ -101,6 +100,9 @@ class ConfigRecorder(Construct):
                 maximum_execution_frequency="TwentyFour_Hours" if rule.global_resources else None,
             )
             cfn_rule.node.add_dependency(self.recorder)
+            if rule.global_resources:
+                # Rules on global settings (root MFA, password policy) run where global types are recorded.
+                cfn_rule.cfn_options.condition = home
             self.rules.append(cfn_rule)
 
 

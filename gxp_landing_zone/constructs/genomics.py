@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -14,6 +14,7 @@ from aws_cdk import aws_s3_assets as assets
 from constructs import Construct
 
 from .acknowledge import acknowledge
+from .keep import KEEP
 
 WORKFLOW_DIR = Path(__file__).resolve().parents[2] / "workflows" / "omics" / "checksum-fastq"
 OMICS_PREFIX = "omics/"
@@ -78,7 +79,7 @@ class GenomicsWorkspace(Construct):
         )
         # Reads and references are records: deleting or replacing the stack must leave them (11.10(c)).
         for store in (self.sequence_store, self.reference_store):
-            store.apply_removal_policy(RemovalPolicy.RETAIN)
+            store.apply_removal_policy(KEEP)
         definition = assets.Asset(self, "WorkflowDefinition", path=str(WORKFLOW_DIR))
         self.workflow = omics.CfnWorkflow(
             self,

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, Stack, Tags
+from aws_cdk import Duration, Tags
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from .tags import RETENTION_CLASS_TAG
+from .keep import KEEP
 
 # Destroying evidence is denied to every principal, whatever IAM says.
 DENIED_TO_ALL = ["s3:DeleteBucket", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention"]
@@ -75,7 +76,7 @@ class GxpBucket(Construct):
             ),
             server_access_logs_bucket=access_log_bucket,
             server_access_logs_prefix=access_log_prefix,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=KEEP,
         )
         self.bucket.add_to_resource_policy(
             iam.PolicyStatement(
@@ -136,4 +137,4 @@ class GxpBucket(Construct):
         Tags.of(self.bucket).add(RETENTION_CLASS_TAG, retention_class)
         policy = self.bucket.policy
         if policy is not None:
-            policy.apply_removal_policy(RemovalPolicy.RETAIN)
+            policy.apply_removal_policy(KEEP)

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
+from .keep import KEEP
 
 # Administration without use: key administrators can manage the key but not decrypt
 # with it, and nobody can schedule its deletion (a deleted key makes every record
@@ -52,7 +53,7 @@ class ManagedKey(Construct):
             rotation_period=Duration.days(365),
             pending_window=Duration.days(30),
             policy=policy,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=KEEP,
         )
         self._account = account
 
@@ -60,3 +61,19 @@ class ManagedKey(Construct):
         self.key.add_to_resource_policy(
             iam.PolicyStatement(sid=sid, principals=[principal], actions=actions, resources=["*"], conditions=conditions)
         )
+
+
+def aliased_key_statement(actions: list[str], *, account: str, region: str, alias: str) -> iam.PolicyStatement:
+    """An IAM grant on another stack's (or account's) key, named by its alias.
+
+    IAM cannot name a key by its alias ARN - a Resource of alias/... applies to the alias, never to the
+    key behind it - and a key's ID is unknown at synthesis. So the grant names every key of the owning
+    account and region and is narrowed to the one carrying the alias with the multi-valued
+    kms:ResourceAliases condition key (hence ForAnyValue). The key policy must allow the same principal:
+    https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html
+    """
+    return iam.PolicyStatement(
+        actions=actions,
+        resources=[f"arn:aws:kms:{region}:{account}:key/*"],
+        conditions={"ForAnyValue:StringEquals": {"kms:ResourceAliases": alias}},
+    )

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy
 from aws_cdk import aws_cloudtrail as cloudtrail
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
+from .keep import KEEP
 
 
 class OrganizationTrail(Construct):
@@ -34,7 +34,7 @@ class OrganizationTrail(Construct):
             "TrailLogGroup",
             log_group_name=f"/gxp/cloudtrail/{trail_name}",
             encryption_key=log_key,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=KEEP,
         )
         # Set on the L1 so any period CloudWatch accepts can come from the config.
         self.log_group.node.default_child.retention_in_days = log_retention_days

@@ -15,7 +15,7 @@ from constructs import Construct
 
 from .acknowledge import acknowledge
 from .gxp_bucket import GxpBucket
-from .managed_key import ManagedKey
+from .managed_key import ManagedKey, aliased_key_statement
 
 # Storage classes a records bucket may move versions to. All keep S3's eleven-nines durability
 # across at least three zones; ONEZONE_IA would not (11.10(c)), and none of them touches the lock.
@@ -38,7 +38,13 @@ class ReplicaDestination:
     bucket_name: str
     account_id: str
     region: str
-    key_arn: str
+    # The destination key by alias: S3's ReplicaKmsKeyID takes a key or alias ARN, and the key's ID is
+    # unknown here. The replication role's IAM grant names the key as key/* narrowed by this alias.
+    key_alias: str
+
+    @property
+    def key_alias_arn(self) -> str:
+        return f"arn:aws:kms:{self.region}:{self.account_id}:{self.key_alias}"
 
 
 @dataclass(frozen=True)
@@ -153,17 +159,23 @@ class RecordsVault(Construct):
                     resources=destinations,
                 ),
                 iam.PolicyStatement(actions=["kms:Decrypt"], resources=[self.key.key.key_arn]),
-                iam.PolicyStatement(
-                    actions=["kms:Encrypt", "kms:GenerateDataKey"], resources=[d.key_arn for d in spec.destinations]
-                ),
+                *[
+                    aliased_key_statement(
+                        ["kms:Encrypt", "kms:GenerateDataKey"], account=d.account_id, region=d.region, alias=d.key_alias
+                    )
+                    for d in spec.destinations
+                ],
             ],
         )
         acknowledge(
             self.replication_policy,
             [f"AwsSolutions-IAM5[Resource::<{Stack.of(self).get_logical_id(bucket.node.default_child)}.Arn>/*]"]
-            + [f"AwsSolutions-IAM5[Resource::{arn}]" for arn in destinations],
+            + [f"AwsSolutions-IAM5[Resource::{arn}]" for arn in destinations]
+            + [f"AwsSolutions-IAM5[Resource::arn:aws:kms:{d.region}:{d.account_id}:key/*]" for d in spec.destinations],
             "Replication copies every object version of this one de-identified class bucket to the named "
-            "destination bucket of the same class; S3 replication has no narrower resource than the bucket's objects",
+            "destination bucket of the same class; S3 replication has no narrower resource than the bucket's objects. "
+            "The destination key is named as key/* of its account and region because IAM cannot name a key by alias, "
+            "and narrowed to the class's key by its kms:ResourceAliases",
         )
         self.key.allow(
             "ReplicationReadsThroughS3",
@@ -190,7 +202,7 @@ class RecordsVault(Construct):
                         account=d.account_id,
                         access_control_translation=s3.CfnBucket.AccessControlTranslationProperty(owner="Destination"),
                         encryption_configuration=s3.CfnBucket.EncryptionConfigurationProperty(
-                            replica_kms_key_id=d.key_arn
+                            replica_kms_key_id=d.key_alias_arn
                         ),
                     ),
                 )

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -8,6 +7,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from .acknowledge import acknowledge
+from .keep import KEEP
 
 # Every AWS API the discovery workloads call, reached privately. Batch container instances
 # need the three ECS endpoints to register and report; image pulls need ECR api + dkr and
@@ -81,7 +81,7 @@ class WorkloadNetwork(Construct):
             self,
             "FlowLogGroup",
             encryption_key=key,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=KEEP,
         )
         # Set on the L1: the config gives days, and CloudWatch accepts only its fixed list (checked there).
         self.flow_log_group.node.default_child.retention_in_days = flow_log_retention_days

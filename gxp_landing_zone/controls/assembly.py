@@ -126,6 +126,7 @@ def _stack(directory: Path, name: str, artifact: dict) -> StackTemplate:
         paths=paths,
         acknowledgements=acknowledgements,
         tags=dict(properties.get("tags") or {}),
+        directory=str(directory),
     )
 
 

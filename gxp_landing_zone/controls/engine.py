@@ -16,6 +16,7 @@ from typing import Iterable
 from .cfn import Resource, StackTemplate
 from .context import ControlContext
 from .model import REGULATED_ONLY, Control, Outcome, Verdict, cannot_prove
+from .stacksets import StackSetNotes, expand
 
 RESOURCE_TYPE = re.compile(r"^([A-Za-z0-9]+::){2}[A-Za-z0-9]+(::MODULE)?$|^Custom::[A-Za-z0-9_@-]+$")
 
@@ -61,6 +62,8 @@ class EngineResult:
     deviations: list[Deviation] = field(default_factory=list)
     # Resource types no control reads, with how many resources of each: shown, not silently ignored.
     unchecked_types: dict[str, int] = field(default_factory=dict)
+    # StackSets whose template could not be judged, with why.
+    unreadable_stack_sets: list[str] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Evaluation]:
@@ -105,7 +108,10 @@ def index_by_type(controls: Iterable[Control]) -> dict[str, list[Control]]:
 def evaluate(stacks: list[StackTemplate], controls: Iterable[Control], context: ControlContext) -> EngineResult:
     controls = list(controls)
     index = index_by_type(controls)
-    result = EngineResult(stacks=stacks)
+    notes = StackSetNotes()
+    # A StackSet's template is judged as each of its instances (controls/stacksets.py).
+    stacks = [*stacks, *(instance for stack in stacks for instance in expand(stack, context, notes))]
+    result = EngineResult(stacks=stacks, unreadable_stack_sets=notes.unreadable)
     for stack in stacks:
         inside = context.inside_boundary(stack.account)
         regimes = context.regimes(stack.account)

@@ -87,6 +87,16 @@ def _accounts(org) -> dict[str, dict]:
     return found
 
 
+def organization_id(organization: dict, config: EstateConfig) -> Check:
+    """The audit bus and the log archive admit the organization by this ID (aws:PrincipalOrgID)."""
+    name = f"organization: ID {config.organization.id}"
+    found = organization.get("Id", "?")
+    if found == config.organization.id:
+        return ok(name, f"describe-organization returns {found}")
+    return fail(name, f"the organization's ID is {found}, not {config.organization.id}",
+                f"set organization.id: {found} in the estate config (aws organizations describe-organization)")
+
+
 def checks(org, config: EstateConfig) -> list[Check]:
     try:
         organization = org.describe_organization()["Organization"]
@@ -97,7 +107,7 @@ def checks(org, config: EstateConfig) -> list[Check]:
         return [unreadable("organization: all features enabled", NEEDS, exc)]
     except BotoCoreError as exc:
         return [unreadable("organization: all features enabled", NEEDS, exc)]
-    found = [feature_set(organization)]
+    found = [feature_set(organization), organization_id(organization, config)]
     roots, failure = read("organization: root", NEEDS, lambda: org.list_roots()["Roots"])
     if failure:
         return found + [failure]

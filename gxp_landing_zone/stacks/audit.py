@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy
 from aws_cdk import aws_config as config_
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
@@ -12,6 +11,7 @@ from ..constructs.compliance_events import AlertRoute, ComplianceAlerts
 from ..constructs.managed_key import ManagedKey
 from ..validation import conformance
 from .base import GxpStack
+from ..constructs.keep import KEEP
 
 
 class AuditStack(GxpStack):
@@ -22,7 +22,6 @@ class AuditStack(GxpStack):
     def __init__(self, scope, **kwargs) -> None:
         super().__init__(scope, **kwargs)
         names, config = self.names, self.config
-        estate_accounts = [a.id for a in config.accounts]
 
         self.key = ManagedKey(self, "AuditAlertsKey", alias="alias/gxp/audit-alerts", description="Encrypts compliance alerts")
         self.key.allow(
@@ -33,19 +32,27 @@ class AuditStack(GxpStack):
         )
 
         self.bus = events.EventBus(self, "ComplianceEventBus", event_bus_name=names.audit_bus_name)
-        self.bus.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="EstateAccountsPutEvents",
-                principals=[iam.AccountPrincipal(a) for a in estate_accounts],
-                actions=["events:PutEvents"],
-                resources=[self.bus.event_bus_arn],
-            )
+        # Every account of the organization may report here, so an account that joins later needs no change
+        # (its baseline arrives from the StackSet and forwards at once); nobody outside it may.
+        events.CfnEventBusPolicy(
+            self,
+            "OrganizationPutsEvents",
+            event_bus_name=self.bus.event_bus_name,
+            statement_id="OrganizationAccountsPutEvents",
+            statement={
+                "Sid": "OrganizationAccountsPutEvents",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "events:PutEvents",
+                "Resource": self.bus.event_bus_arn,
+                "Condition": {"StringEquals": {"aws:PrincipalOrgID": config.organization.id}},
+            },
         )
 
         self.alerts = sns.Topic(
             self, "ComplianceAlertTopic", topic_name="gxp-compliance-alerts", master_key=self.key.key, enforce_ssl=True
         )
-        self.alerts.apply_removal_policy(RemovalPolicy.RETAIN)
+        self.alerts.apply_removal_policy(KEEP)
         events.Rule(
             self,
             "NonCompliantResourceAlert",

@@ -1,132 +1,120 @@
+"""The baseline every account runs in every allowed region: record configuration, check it against the
+validated rules, report compliance changes to the audit account, and set account defaults.
+
+One template for every account and region: nothing in it names an account or region except through
+AWS::AccountId and AWS::Region, and what belongs to the home region only (global resource types, the
+global-settings rules, S3's account block) sits behind a condition. Each region makes its own roles, so
+no region's stack waits for another's. Member accounts receive the template from a service-managed
+StackSet (OrganizationBaselineStack, a new account gets it when it joins the organization); the
+management account, which service-managed StackSets never reach, runs it as ordinary stacks.
+"""
+
 from __future__ import annotations
 
-from aws_cdk import Stack
-from aws_cdk import aws_iam as iam
-from aws_cdk import custom_resources as cr
+from pathlib import Path
 
-from ..constructs.acknowledge import AWS_MANAGED_SERVICE_ROLE, acknowledge, acknowledge_sdk_call_provider
+from aws_cdk import Aws, BootstraplessSynthesizer, CfnCondition, Fn, Stack
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from ..cdk_app import new_app
+from ..config import EstateConfig
+from ..constructs.account_settings import AccountSettings
+from ..constructs.acknowledge import AWS_MANAGED_SERVICE_ROLE, acknowledge
+from ..constructs.compliance_events import audit_bus_sender
 from ..constructs.config_recorder import ComplianceEventForwarder, ConfigRecorder
+from ..constructs.managed_key import aliased_key_statement
+from ..naming import Names
 from .base import GxpStack
 
-CONFIG_RECORDER_ROLE = "gxp-config-recorder"
+# Named per region: IAM is global, and a role one region made would make the others wait for it.
+CONFIG_RECORDER_ROLE_PREFIX = "gxp-config-recorder-"
+STACKSET_TEMPLATE_STACK = "gxp-baseline"
+
+
+def add_baseline(scope: Construct, *, config: EstateConfig, names: Names) -> ConfigRecorder:
+    home = CfnCondition(scope, "IsHomeRegion", expression=Fn.condition_equals(Aws.REGION, config.home_region))
+    recorder_role = iam.Role(
+        scope,
+        "ConfigRecorderRole",
+        role_name=f"{CONFIG_RECORDER_ROLE_PREFIX}{Aws.REGION}",
+        assumed_by=iam.ServicePrincipal("config.amazonaws.com"),
+        managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWS_ConfigRole")],
+    )
+    delivery = iam.ManagedPolicy(
+        scope,
+        "ConfigDeliveryPolicy",
+        roles=[recorder_role],
+        statements=[
+            iam.PolicyStatement(
+                actions=["s3:PutObject", "s3:GetBucketAcl", "s3:ListBucket"],
+                resources=[f"arn:aws:s3:::{names.config_bucket}", f"arn:aws:s3:::{names.config_bucket}/AWSLogs/*"],
+            ),
+            aliased_key_statement(
+                ["kms:GenerateDataKey", "kms:DescribeKey"],
+                account=config.log_archive.id,
+                region=config.home_region,
+                alias=names.log_archive_key_alias,
+            ),
+        ],
+    )
+    acknowledge(
+        recorder_role,
+        ["AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]"],
+        AWS_MANAGED_SERVICE_ROLE,
+    )
+    acknowledge(
+        delivery,
+        [
+            f"AwsSolutions-IAM5[Resource::arn:aws:s3:::{names.config_bucket}/AWSLogs/*]",
+            f"AwsSolutions-IAM5[Resource::arn:aws:kms:{config.home_region}:{config.log_archive.id}:key/*]",
+        ],
+        "Config writes one object per snapshot and history file under AWSLogs/ of the single config-history bucket; "
+        "the key is the log archive's, named as key/* because IAM cannot name a key by alias and narrowed to it by "
+        "its kms:ResourceAliases",
+    )
+    recorder = ConfigRecorder(
+        scope,
+        "ConfigRecorder",
+        role_arn=recorder_role.role_arn,
+        delivery_bucket=names.config_bucket,
+        delivery_key_arn=names.log_archive_key_arn,
+        home=home,
+    )
+    sender = audit_bus_sender(scope, "ComplianceEventSender", audit_bus_arn=names.audit_bus_arn())
+    ComplianceEventForwarder(scope, "ComplianceEventForwarder", audit_bus_arn=names.audit_bus_arn(), role=sender)
+    AccountSettings(scope, "AccountSettings", account_id=Aws.ACCOUNT_ID, home=home)
+    return recorder
 
 
 class BaselineStack(GxpStack):
-    """Every account in every allowed region: record, check and report drift."""
+    """The baseline as an ordinary stack: the management account, in each allowed region."""
 
     component = "Baseline"
 
     def __init__(self, scope, **kwargs) -> None:
         super().__init__(scope, **kwargs)
-        names = self.names
-        if self.is_home_region:
-            # IAM is global: the roles are made once, in the home region, and named so the
-            # other regions' stacks can refer to them.
-            recorder_role = iam.Role(
-                self,
-                "ConfigRecorderRole",
-                role_name=CONFIG_RECORDER_ROLE,
-                assumed_by=iam.ServicePrincipal("config.amazonaws.com"),
-                managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWS_ConfigRole")],
-            )
-            delivery = iam.ManagedPolicy(
-                self,
-                "ConfigDeliveryPolicy",
-                roles=[recorder_role],
-                statements=[
-                    iam.PolicyStatement(
-                        actions=["s3:PutObject", "s3:GetBucketAcl", "s3:ListBucket"],
-                        resources=[
-                            f"arn:aws:s3:::{names.config_bucket}",
-                            f"arn:aws:s3:::{names.config_bucket}/AWSLogs/*",
-                        ],
-                    ),
-                    iam.PolicyStatement(
-                        actions=["kms:GenerateDataKey", "kms:DescribeKey"], resources=[names.log_archive_key_arn]
-                    ),
-                ],
-            )
-            acknowledge(
-                recorder_role,
-                ["AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]"],
-                AWS_MANAGED_SERVICE_ROLE,
-            )
-            acknowledge(
-                delivery,
-                [f"AwsSolutions-IAM5[Resource::arn:aws:s3:::{names.config_bucket}/AWSLogs/*]"],
-                "Config writes one object per snapshot and history file under AWSLogs/ of the single config-history bucket",
-            )
-            forwarder_role = iam.Role(
-                self,
-                "ComplianceEventForwarderRole",
-                role_name=names.event_forwarder_role_name,
-                assumed_by=iam.ServicePrincipal("events.amazonaws.com"),
-            )
-            iam.ManagedPolicy(
-                self,
-                "ComplianceEventForwarderPolicy",
-                roles=[forwarder_role],
-                statements=[iam.PolicyStatement(actions=["events:PutEvents"], resources=[names.audit_bus_arn()])],
-            )
-        else:
-            forwarder_role = iam.Role.from_role_name(self, "ComplianceEventForwarderRole", names.event_forwarder_role_name)
+        self.recorder = add_baseline(self, config=self.config, names=self.names)
 
-        self.recorder = ConfigRecorder(
-            self,
-            "ConfigRecorder",
-            role_arn=f"arn:aws:iam::{self.account}:role/{CONFIG_RECORDER_ROLE}",
-            delivery_bucket=names.config_bucket,
-            delivery_key_arn=names.log_archive_key_arn,
-            record_global_resources=self.is_home_region,
-        )
-        if self.is_home_region:
-            self.recorder.recorder.node.add_dependency(recorder_role)
-        ComplianceEventForwarder(self, "ComplianceEventForwarder", audit_bus_arn=names.audit_bus_arn(), role=forwarder_role)
-        self._account_settings()
 
-    def _account_settings(self) -> None:
-        """Account-level defaults CloudFormation has no resource type for."""
-        calls = [
-            ("EbsEncryptionByDefault", "EC2", "enableEbsEncryptionByDefault", {}, "ec2:EnableEbsEncryptionByDefault"),
-        ]
-        if self.is_home_region:
-            calls.append(
-                (
-                    "S3AccountPublicAccessBlock",
-                    "S3Control",
-                    "putPublicAccessBlock",
-                    {
-                        "AccountId": self.account,
-                        "PublicAccessBlockConfiguration": {
-                            "BlockPublicAcls": True,
-                            "IgnorePublicAcls": True,
-                            "BlockPublicPolicy": True,
-                            "RestrictPublicBuckets": True,
-                        },
-                    },
-                    "s3:PutAccountPublicAccessBlock",
-                )
-            )
-        for id, service, action, parameters, permission in calls:
-            call = cr.AwsSdkCall(
-                service=service,
-                action=action,
-                parameters=parameters or None,
-                physical_resource_id=cr.PhysicalResourceId.of(f"{id}-{Stack.of(self).account}-{self.region}"),
-            )
-            setting = cr.AwsCustomResource(
-                self,
-                id,
-                on_create=call,
-                on_update=call,
-                policy=cr.AwsCustomResourcePolicy.from_statements(
-                    [iam.PolicyStatement(actions=[permission], resources=["*"])]
-                ),
-                install_latest_aws_sdk=False,
-            )
-            acknowledge(
-                setting,
-                ["AwsSolutions-IAM5[Resource::*]", "HIPAA.Security-IAMNoInlinePolicy", "NIST.800.53.R5-IAMNoInlinePolicy"],
-                f"{permission} acts on the account itself and has no resource ARN to scope to",
-            )
-        acknowledge_sdk_call_provider(self)
+def baseline_template(config: EstateConfig, outdir: Path, prepare=None) -> dict:
+    """The baseline synthesized on its own, account- and region-agnostic, for the StackSet.
+
+    A separate app, so the template exists before the stack that deploys it is built; bootstrapless, so
+    synthesis fails if anything in it needs a file asset. ``prepare`` (the packs) is applied to the app."""
+    app = new_app(str(outdir))
+    stack = Stack(app, STACKSET_TEMPLATE_STACK, synthesizer=BootstraplessSynthesizer(),
+                  description="GxP landing zone: account baseline (deployed by the gxp-baseline StackSet)")
+    add_baseline(stack, config=config, names=Names(config))
+    if prepare is not None:
+        prepare(app)
+    try:
+        assembly = app.synth()
+    except RuntimeError as error:
+        # A pack violation: the template is written; the synthesis result reads the report beside it.
+        if "ValidationFailed" not in str(error):
+            raise
+        import json
+
+        return json.loads((Path(outdir) / f"{STACKSET_TEMPLATE_STACK}.template.json").read_text())
+    return assembly.get_stack_by_name(STACKSET_TEMPLATE_STACK).template

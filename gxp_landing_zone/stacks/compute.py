@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
@@ -14,6 +14,8 @@ from ..constructs.ml_pipeline import ModelTrainingPipeline
 from ..constructs.spot_first_batch import CHECKPOINT_PREFIX, Capacity, SpotFirstBatch
 from ..constructs.workload_network import WorkloadNetwork
 from .base import GxpStack
+from ..constructs.keep import KEEP
+from ..constructs.compliance_events import audit_bus_sender
 
 # Regions where HealthOmics runs and its VPC endpoints exist (AWS regional services list).
 OMICS_REGIONS = frozenset(
@@ -95,7 +97,7 @@ class ComputeStack(GxpStack):
             "JobLogGroup",
             log_group_name="/gxp/batch/jobs",
             encryption_key=self.key.key,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=KEEP,
         )
         self.job_logs.node.default_child.retention_in_days = config.audit_log.cloudwatch_retention_days
         self.repository = ecr.Repository(
@@ -106,7 +108,7 @@ class ComputeStack(GxpStack):
             image_tag_mutability=ecr.TagMutability.IMMUTABLE,
             encryption=ecr.RepositoryEncryption.KMS,
             encryption_key=self.key.key,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=KEEP,
         )
         self.batch = SpotFirstBatch(
             self,
@@ -158,7 +160,9 @@ class ComputeStack(GxpStack):
                     max_duration_minutes=settings.omics_max_duration_minutes,
                 ),
                 audit_bus_arn=names.audit_bus_arn(),
-                forwarder_role_arn=names.event_forwarder_role_arn(account.id),
+                forwarder_role_arn=audit_bus_sender(
+                    self, "GenomicsEventSender", audit_bus_arn=names.audit_bus_arn()
+                ).role_arn,
             )
         # The key policy grants use to nobody by default (ManagedKey): name the workload roles.
         self.key.allow(

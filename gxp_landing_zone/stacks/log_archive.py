@@ -6,6 +6,10 @@ from ..constructs.acknowledge import acknowledge
 from ..constructs.gxp_bucket import GxpBucket
 from ..constructs.managed_key import ManagedKey
 from .base import GxpStack
+from .baseline import CONFIG_RECORDER_ROLE_PREFIX
+
+# Every estate account's recorder role, one per region (stacks/baseline.py).
+RECORDER_ROLES = f"arn:aws:iam::*:role/{CONFIG_RECORDER_ROLE_PREFIX}*"
 
 
 class LogArchiveStack(GxpStack):
@@ -16,7 +20,6 @@ class LogArchiveStack(GxpStack):
     def __init__(self, scope, **kwargs) -> None:
         super().__init__(scope, **kwargs)
         names, config = self.names, self.config
-        estate_accounts = [a.id for a in config.accounts]
 
         self.key = ManagedKey(
             self,
@@ -24,31 +27,44 @@ class LogArchiveStack(GxpStack):
             alias=names.log_archive_key_alias,
             description="Encrypts the organization trail and AWS Config history",
         )
+        # CloudTrail's documented key policy for a trail: encrypt with the trail ARN as encryption context,
+        # describe the key (DescribeKey requests carry no encryption context, so it must not be conditioned
+        # on one), and decrypt, which creating or updating a trail needs when its bucket uses an S3 Bucket
+        # Key. aws:SourceArn keeps all three to the organization trail.
+        # https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+        trail_source = {"StringEquals": {"aws:SourceArn": names.trail_arn()}}
+        cloudtrail = iam.ServicePrincipal("cloudtrail.amazonaws.com")
         self.key.allow(
-            "OrganizationTrailEncrypts",
-            iam.ServicePrincipal("cloudtrail.amazonaws.com"),
-            ["kms:GenerateDataKey*", "kms:DescribeKey"],
+            "CloudTrailEncryptsLogs",
+            cloudtrail,
+            ["kms:GenerateDataKey*"],
             {
                 "StringLike": {
                     "kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{config.management.id}:trail/*"
                 },
-                "StringEquals": {"aws:SourceArn": names.trail_arn()},
+                **trail_source,
             },
         )
-        # Config writes through each account's recorder role; the condition keeps that to this estate.
+        self.key.allow("CloudTrailDescribesKey", cloudtrail, ["kms:DescribeKey"], trail_source)
+        self.key.allow("CloudTrailDecryptsWithBucketKey", cloudtrail, ["kms:Decrypt"], trail_source)
+        # Config writes through each account's recorder role (one per region); the organization condition
+        # keeps that to this estate and admits an account that joins later.
         self.key.allow(
             "EstateConfigRecordersEncrypt",
             iam.AnyPrincipal(),
             ["kms:GenerateDataKey*", "kms:DescribeKey"],
             {
-                "StringEquals": {"aws:PrincipalAccount": estate_accounts},
-                "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/gxp-config-recorder"},
+                "StringEquals": {"aws:PrincipalOrgID": config.organization.id},
+                "ArnLike": {"aws:PrincipalArn": RECORDER_ROLES},
             },
         )
+        # Named by condition on its account, not as principal: KMS and S3 reject a policy naming a role that
+        # does not exist yet, and this stack must not wait for the audit account's to deploy.
         self.key.allow(
             "OnlyAuditReaderDecrypts",
-            iam.ArnPrincipal(names.audit_reader_role_arn()),
+            iam.AccountPrincipal(config.audit.id),
             ["kms:Decrypt", "kms:DescribeKey"],
+            {"ArnEquals": {"aws:PrincipalArn": names.audit_reader_role_arn()}},
         )
 
         self.access_logs = GxpBucket(
@@ -81,7 +97,7 @@ class LogArchiveStack(GxpStack):
         )
         self._record_deviations()
         self._allow_cloudtrail()
-        self._allow_config(estate_accounts)
+        self._allow_config()
         self._allow_audit_reader()
 
     def _record_deviations(self) -> None:
@@ -122,12 +138,13 @@ class LogArchiveStack(GxpStack):
             )
         )
 
-    def _allow_config(self, estate_accounts: list[str]) -> None:
+    def _allow_config(self) -> None:
         bucket = self.config_bucket.bucket
         recorders = iam.AnyPrincipal()
         estate = {
-            "StringEquals": {"aws:PrincipalAccount": estate_accounts},
-            "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/gxp-config-recorder"},
+            # Any account of the organization: one that joins later delivers through its StackSet baseline.
+            "StringEquals": {"aws:PrincipalOrgID": self.config.organization.id},
+            "ArnLike": {"aws:PrincipalArn": RECORDER_ROLES},
         }
         bucket.add_to_resource_policy(
             iam.PolicyStatement(
@@ -149,7 +166,7 @@ class LogArchiveStack(GxpStack):
         )
 
     def _allow_audit_reader(self) -> None:
-        reader = iam.ArnPrincipal(self.names.audit_reader_role_arn())
+        reader = iam.AccountPrincipal(self.config.audit.id)
         for bucket in (self.trail_bucket.bucket, self.config_bucket.bucket):
             bucket.add_to_resource_policy(
                 iam.PolicyStatement(
@@ -157,5 +174,6 @@ class LogArchiveStack(GxpStack):
                     principals=[reader],
                     actions=["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"],
                     resources=[bucket.bucket_arn, bucket.arn_for_objects("*")],
+                    conditions={"ArnEquals": {"aws:PrincipalArn": self.names.audit_reader_role_arn()}},
                 )
             )

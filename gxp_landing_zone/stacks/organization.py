@@ -3,10 +3,9 @@ from __future__ import annotations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_organizations as orgs
 
-from ..config import AccountKind
 from ..config.regions import REGION_JURISDICTION
 from ..constructs import guardrails
-from ..constructs.compliance_events import ChangeForwarder, ForwardedChange
+from ..constructs.compliance_events import ChangeForwarder, ForwardedChange, audit_bus_sender
 from ..constructs.managed_key import ManagedKey
 from ..constructs.organization_trail import OrganizationTrail
 from ..naming import (
@@ -97,12 +96,12 @@ class OrganizationStack(GxpStack):
             record_bucket_prefix=names.records_bucket_prefix(),
         )
         # SCPs do not bind the management account, where the trail lives: a change to it must at
-        # least reach QA at once (11.10(e), Annex 11 9). The role is this account's baseline forwarder.
+        # least reach QA at once (11.10(e), Annex 11 9).
         ChangeForwarder(
             self,
             "TrailChangeForwarder",
             audit_bus_arn=names.audit_bus_arn(),
-            role=iam.Role.from_role_name(self, "ComplianceEventForwarderRole", names.event_forwarder_role_name),
+            role=audit_bus_sender(self, "TrailChangeSender", audit_bus_arn=names.audit_bus_arn()),
             changes=[
                 ForwardedChange(
                     "ForwardTrailChanges", "Forward changes to the organization trail to the audit account", trail_change_pattern()

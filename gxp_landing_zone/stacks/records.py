@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from aws_cdk import aws_iam as iam
 
 from ..config import DataClass
 from ..constructs.acknowledge import acknowledge
-from ..constructs.compliance_events import ChangeForwarder, ForwardedChange
+from ..constructs.compliance_events import ChangeForwarder, ForwardedChange, audit_bus_sender
 from ..constructs.gxp_bucket import GxpBucket
 from ..constructs.records_vault import RecordClassSpec, RecordsVault, ReplicaDestination, ReplicaSource
 from ..validation.conformance import record_change_patterns
@@ -49,12 +48,12 @@ class RecordsStack(GxpStack):
             self.vaults[data_class.name] = vault
         patterns = record_change_patterns(names.records_bucket_prefix())
         # Changes to the buckets' and keys' protection reach the audit account as they happen
-        # (Annex 11 10, 11.10(e)); the role is the baseline's forwarder, created in the home region.
+        # (Annex 11 10, 11.10(e)).
         ChangeForwarder(
             self,
             "RecordChangeForwarder",
             audit_bus_arn=names.audit_bus_arn(),
-            role=iam.Role.from_role_name(self, "ComplianceEventForwarderRole", names.event_forwarder_role_name),
+            role=audit_bus_sender(self, "RecordChangeSender", audit_bus_arn=names.audit_bus_arn()),
             changes=[
                 ForwardedChange(
                     "ForwardRecordBucketChanges",
@@ -82,7 +81,7 @@ class RecordsStack(GxpStack):
                         bucket_name=names.records_bucket(data_class.name, account.id, region),
                         account_id=account.id,
                         region=region,
-                        key_arn=names.records_key_alias_arn(data_class.name, account.id, region),
+                        key_alias=names.records_key_alias(data_class.name),
                     )
                 )
             else:

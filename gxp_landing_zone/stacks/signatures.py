@@ -33,7 +33,6 @@ class SignatureServiceStack(GxpStack):
             signer_groups=tuple(settings.groups()),
             log_retention_days=config.audit_log.cloudwatch_retention_days,
             audit_bus_arn=names.audit_bus_arn(),
-            event_forwarder_role_name=names.event_forwarder_role_name,
             event_source=names.signature_event_source(),
             role_names={p: names.signature_role_name(p, region) for p in ("sign", "list", "verify", "token")},
         )

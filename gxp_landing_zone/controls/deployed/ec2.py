@@ -203,18 +203,15 @@ def _launch_template(reader: AccountReader, ident: dict, name: str, version: str
 
 
 def ebs_encryption_by_default(reader: AccountReader) -> Resource:
-    """The account's EBS default in this region, as the AwsCustomResource call that sets it: the
-    Baseline stack enables it with one (Custom::AWS), so the same predicate reads both."""
+    """The account's EBS default in this region, in the shape the baseline declares it
+    (Custom::AccountSettings), so the same predicate reads both."""
     return reader.once(("ec2", "ebs-encryption-by-default"), lambda: _ebs_default(reader))
 
 
 def _ebs_default(reader: AccountReader) -> Resource:
-    answer = reader.call("ec2", "get_ebs_encryption_by_default")
-    enabled = answer.get("EbsEncryptionByDefault")
-    name = f"EBS encryption by default ({reader.region})"
-    if isinstance(enabled, Unresolved):
-        # An unreadable call is not recognisably the EBS setting: recorded as a failed reading instead.
-        return reader.add("Custom::AWS", name, {}, missing=f"cannot read the setting: {enabled.why}")
-    action = "enableEbsEncryptionByDefault" if enabled is True else "disableEbsEncryptionByDefault"
-    call = json.dumps({"service": "EC2", "action": action})
-    return reader.add("Custom::AWS", name, {"Create": call, "Update": call})
+    enabled = reader.call("ec2", "get_ebs_encryption_by_default").get("EbsEncryptionByDefault")
+    value = enabled if isinstance(enabled, Unresolved) else str(enabled is True).lower()
+    return reader.add(
+        "Custom::AccountSettings", f"EBS encryption by default ({reader.region})",
+        {"Setting": "EbsEncryptionByDefault", "Enabled": value},
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-from aws_cdk import RemovalPolicy
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_lambda as lambda_
@@ -14,6 +13,7 @@ from constructs import Construct
 
 from ...constructs.managed_key import ManagedKey
 from .spec import SignatureServiceSpec
+from ...constructs.keep import KEEP
 
 # Requests are small JSON documents; anything larger is refused before a handler runs.
 MAX_KEY_LENGTH = 1024
@@ -50,7 +50,7 @@ def add_api(
         scope,
         "ApiAccessLogs",
         encryption_key=key.key,
-        removal_policy=RemovalPolicy.RETAIN,
+        removal_policy=KEEP,
     )
     access_log_group.node.default_child.retention_in_days = spec.log_retention_days
     api = apigw.RestApi(
@@ -59,7 +59,7 @@ def add_api(
         description="Electronic signatures: sign, list and verify record versions",
         endpoint_types=[apigw.EndpointType.REGIONAL],
         cloud_watch_role=True,
-        cloud_watch_role_removal_policy=RemovalPolicy.RETAIN,
+        cloud_watch_role_removal_policy=KEEP,
         deploy_options=apigw.StageOptions(
             stage_name="v1",
             access_log_destination=apigw.LogGroupLogDestination(access_log_group),

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_wafv2 as wafv2
@@ -11,6 +11,7 @@ from constructs import Construct
 
 from ...constructs.managed_key import ManagedKey
 from .spec import SignatureServiceSpec
+from ...constructs.keep import KEEP
 
 
 def add_firewall(
@@ -65,7 +66,7 @@ def add_firewall(
     # WAF delivers only to log groups whose name starts with aws-waf-logs-.
     name = f"aws-waf-logs-gxp-esignatures-{region}"
     firewall_log_group = logs.LogGroup(
-        scope, "ApiFirewallLogs", log_group_name=name, encryption_key=key.key, removal_policy=RemovalPolicy.RETAIN
+        scope, "ApiFirewallLogs", log_group_name=name, encryption_key=key.key, removal_policy=KEEP
     )
     firewall_log_group.node.default_child.retention_in_days = spec.log_retention_days
     logging = wafv2.CfnLoggingConfiguration(

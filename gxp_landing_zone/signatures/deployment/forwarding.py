@@ -4,14 +4,14 @@ the audit account's bus."""
 from __future__ import annotations
 
 from aws_cdk import aws_events as events
-from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from ...constructs.compliance_events import audit_bus_sender
 from .spec import SignatureServiceSpec
 
 
 def add_event_forwarding(scope: Construct, spec: SignatureServiceSpec) -> events.CfnRule:
-    forwarder = iam.Role.from_role_name(scope, "EventForwarderRole", spec.event_forwarder_role_name)
+    forwarder = audit_bus_sender(scope, "SignatureEventSender", audit_bus_arn=spec.audit_bus_arn)
     # 11.300(d), 11.10(e): applied signatures and refused attempts reach the audit account.
     return events.CfnRule(
         scope,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -13,6 +13,7 @@ from constructs import Construct
 
 from ...constructs.managed_key import ManagedKey
 from .spec import SignatureServiceSpec
+from ...constructs.keep import KEEP
 
 RUNTIME_ROOT = Path(__file__).resolve().parent.parent
 # The asset is the signatures package; the handlers live in its ``runtime`` package, and the
@@ -39,7 +40,7 @@ class FunctionFactory:
             scope,
             f"{id}Logs",
             encryption_key=self.key.key,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=KEEP,
         )
         # Set on the L1 so any period CloudWatch accepts can come from the config.
         log_group.node.default_child.retention_in_days = self.spec.log_retention_days

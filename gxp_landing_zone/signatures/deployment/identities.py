@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
 from .functions import FunctionFactory
 from .spec import SignatureServiceSpec
+from ...constructs.keep import KEEP
 
 
 def add_signers(
@@ -55,7 +56,7 @@ def add_signers(
         # 11.300(d): compromised credentials and risky sign-ins are blocked and reported.
         standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,
         deletion_protection=True,
-        removal_policy=RemovalPolicy.RETAIN,
+        removal_policy=KEEP,
         lambda_triggers=cognito.UserPoolTriggers(pre_token_generation=token_fn),
     )
     client = user_pool.add_client(

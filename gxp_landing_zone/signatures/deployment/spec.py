@@ -21,6 +21,5 @@ class SignatureServiceSpec:
     signer_groups: tuple[str, ...]
     log_retention_days: int
     audit_bus_arn: str
-    event_forwarder_role_name: str
     event_source: str
     role_names: dict  # purpose ("sign", "list", "verify", "token") -> IAM role name

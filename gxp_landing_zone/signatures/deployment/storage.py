@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from constructs import Construct
@@ -12,6 +12,7 @@ from ...constructs.gxp_bucket import GxpBucket
 from ...constructs.managed_key import ManagedKey
 from ...constructs.tags import MANIFEST_RETENTION_CLASS
 from .spec import SignatureServiceSpec
+from ...constructs.keep import KEEP
 
 
 def add_key(scope: Construct, spec: SignatureServiceSpec) -> ManagedKey:
@@ -42,7 +43,7 @@ def add_ledger(scope: Construct, key: ManagedKey) -> dynamodb.Table:
             point_in_time_recovery_enabled=True, recovery_period_in_days=35
         ),
         deletion_protection=True,
-        removal_policy=RemovalPolicy.RETAIN,
+        removal_policy=KEEP,
     )
 
 

@@ -2,113 +2,89 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from aws_cdk import Aws, CfnCondition, Fn
-from aws_cdk import custom_resources as cr
+from aws_cdk import CfnCondition, Fn
 
-from controls.compute._builders import BASELINE, baseline_stack
-from controls.support import Channels, assert_channel_caught, channel_cases, fired, resources_of, variant
-from gxp_landing_zone.stacks import baseline
+from controls.support import Channels, assert_channel_caught, channel_cases, fired, the, variant
+from gxp_landing_zone.constructs import account_settings
+from gxp_landing_zone.stacks.baseline import BaselineStack
 
 CONTROL = "GXP-EC2-03"
-STACK = BASELINE
-DISABLE = json.dumps({"service": "EC2", "action": "disableEbsEncryptionByDefault"})
+STACK = "Baseline-management-us-east-1"
+SETTINGS = "Custom::AccountSettings"
 
 
-def setting(template: dict) -> dict:
-    return resources_of(template, "Custom::AWS", "EbsEncryptionByDefault")[0]
-
-
-def call(template: dict, phase: str = "Create") -> dict:
-    return json.loads(setting(template)["Properties"][phase])
-
-
-def set_call(template: dict, phase: str = "Create", **changes) -> None:
-    setting(template)["Properties"][phase] = json.dumps({**call(template), **changes})
-
-
-def remove_setting(template: dict) -> None:
-    logical_id = next(k for k, r in template["Resources"].items() if r is setting(template))
-    del template["Resources"][logical_id]
+def ebs_setting(template: dict) -> dict:
+    return the(template, SETTINGS, "EbsEncryptionByDefault")
 
 
 def test_compliant(reference, ctx):
     assert CONTROL not in fired(reference[STACK], ctx)
 
 
-def test_every_baseline_sets_it(reference, ctx):
-    baselines = [s for name, s in reference.items() if name.startswith("Baseline-")]
-    assert len(baselines) == 21 and not [s.name for s in baselines if CONTROL in fired(s, ctx)]
+def test_every_account_and_region_of_the_stackset_is_judged_and_passes(synthesized, reference_config):
+    judged = {e.stack: e.outcome for e in synthesized.evaluations if e.control_id == CONTROL and e.stack.startswith("gxp-baseline (")}
+    members = [a for a in reference_config.accounts if a.kind.value != "management"]
+    assert len(judged) == len(members) * len(reference_config.allowed_regions)
+    assert set(judged.values()) == {"COMPLIANT"}
 
 
 @pytest.mark.parametrize(
     "edit",
     [
-        pytest.param(lambda t: setting(t)["Properties"].update(Create=DISABLE), id="create-disables"),
-        pytest.param(lambda t: setting(t)["Properties"].update(Update=DISABLE), id="update-disables"),
-        pytest.param(lambda t: setting(t)["Properties"].update(Delete=DISABLE), id="delete-disables"),
-        pytest.param(lambda t: setting(t)["Properties"].pop("Create"), id="nothing-on-create"),
-        pytest.param(remove_setting, id="setting-removed"),
-        pytest.param(lambda t: set_call(t, ignoreErrorCodesMatching=".*"), id="errors-ignored"),
-        pytest.param(lambda t: set_call(t, region="eu-west-1"), id="other-region"),
-        pytest.param(lambda t: set_call(t, assumedRoleArn="arn:aws:iam::999999999999:role/elsewhere"), id="other-account"),
-        pytest.param(lambda t: setting(t)["Properties"].update(Create={"Ref": "CallParameter"}), id="unprovable-create"),
-        pytest.param(lambda t: setting(t).update(Condition="OnlySometimes"), id="conditional-setting"),
+        pytest.param(lambda t: ebs_setting(t)["Properties"].update(Enabled="false"), id="switched-off"),
+        pytest.param(lambda t: t["Resources"].pop(next(
+            k for k, r in t["Resources"].items() if r["Type"] == SETTINGS and "EbsEncryptionByDefault" in k)),
+            id="setting-removed"),
+        pytest.param(lambda t: ebs_setting(t)["Properties"].update(Setting="SomethingElse"), id="another-setting"),
+        pytest.param(lambda t: ebs_setting(t)["Properties"].update(Enabled={"Ref": "EbsDefault"}), id="unprovable-value"),
+        pytest.param(lambda t: (t.setdefault("Conditions", {}).update(
+            Maybe={"Fn::Equals": [{"Ref": "Switch"}, "on"]}), ebs_setting(t).update(Condition="Maybe")),
+            id="unprovable-condition"),
     ],
 )
 def test_non_compliant(reference, ctx, edit):
     assert fired(variant(reference[STACK], edit), ctx) == {CONTROL}
 
 
-@pytest.mark.parametrize(
-    "edit",
-    [
-        # SDK v3 names of the same call.
-        pytest.param(lambda t: set_call(t, service="@aws-sdk/client-ec2", action="EnableEbsEncryptionByDefaultCommand"),
-                     id="sdk-v3-names"),
-        pytest.param(lambda t: set_call(t, region="us-east-1"), id="own-region"),
-        pytest.param(lambda t: setting(t)["Properties"].pop("Update"), id="create-only"),
-        # A custom resource type name of its own, still enabling it: the recorder's stack sets it.
-        pytest.param(lambda t: setting(t).update(Type="Custom::EbsDefault"), id="own-custom-type"),
-    ],
-)
-def test_compliant_variants(reference, ctx, edit):
-    assert CONTROL not in fired(variant(reference[STACK], edit), ctx)
+def test_a_condition_false_in_this_region_leaves_the_region_unprotected(reference, ctx):
+    def edit(template):
+        template.setdefault("Conditions", {})["Elsewhere"] = {"Fn::Equals": [{"Ref": "AWS::Region"}, "eu-west-1"]}
+        ebs_setting(template)["Condition"] = "Elsewhere"
+
+    assert fired(variant(reference[STACK], edit), ctx) == {CONTROL}
 
 
-def _setting(stack):
-    return stack.node.find_child("EbsEncryptionByDefault").node.find_child("Resource").node.default_child
+def _ebs(stack):
+    return stack.node.find_child("AccountSettings").ebs
 
 
-def _disabling(cls):
-    """``AwsSdkCall`` as if the Baseline's code asked EC2 to disable the default instead."""
+def _switched_off(mp):
+    """account_settings.py edited to declare the EBS setting off."""
+    original = account_settings.AccountSettings._setting
 
-    class Weakened(cls):
-        def __init__(self, **kwargs):
-            if kwargs.get("action") == "enableEbsEncryptionByDefault":
-                kwargs["action"] = "disableEbsEncryptionByDefault"
-            super().__init__(**kwargs)
+    def setting(self, id, name, extra):
+        resource = original(self, id, name, extra)
+        if name == account_settings.EBS_ENCRYPTION_BY_DEFAULT:
+            resource.add_property_override("Enabled", "false")
+        return resource
 
-    return Weakened
-
-
-def _only_if_never(stack):
-    never = CfnCondition(stack, "Never", expression=Fn.condition_equals(Aws.REGION, "nowhere"))
-    _setting(stack).cfn_options.condition = never
+    mp.setattr(account_settings.AccountSettings, "_setting", setting)
 
 
-# A custom resource's L1 is a plain CfnResource with no typed property setters: its L1 channel is
-# the resource's CloudFormation options, here the condition it is created under.
+def _never(stack):
+    stack_condition = CfnCondition(stack, "Never", expression=Fn.condition_equals("a", "b"))
+    _ebs(stack).cfn_options.condition = stack_condition
+
+
 CHANNELS = Channels(
-    build=baseline_stack,
-    construct=lambda mp: mp.setattr(baseline.cr, "AwsSdkCall", _disabling(cr.AwsSdkCall)),
-    l1=_only_if_never,
+    build=lambda app, config: BaselineStack(app, config=config, account=config.management, region=config.home_region),
+    construct=_switched_off,
+    l1=_never,
     overrides=(
-        lambda stack: _setting(stack).add_property_override("Create", DISABLE),
-        lambda stack: _setting(stack).add_override("Properties.Delete", DISABLE),
-        lambda stack: _setting(stack).add_deletion_override("Properties.Create"),
+        lambda stack: _ebs(stack).add_property_override("Enabled", "false"),
+        lambda stack: _ebs(stack).add_deletion_override("Properties.Setting"),
+        lambda stack: _ebs(stack).add_override("Type", "Custom::SomethingElse"),
     ),
 )
 

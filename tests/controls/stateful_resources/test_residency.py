@@ -18,9 +18,9 @@ from gxp_landing_zone.stacks.baseline import BaselineStack
 from gxp_landing_zone.stacks.log_archive import LogArchiveStack
 
 CONTROL = "GXP-RES-01"
-# The EU regulated account's baseline in us-east-1: it exists (Config records every allowed region) and
-# holds no stateful resource.
-STACK = "Baseline-regulated-eu-us-east-1"
+# The EU regulated account's baseline in us-east-1, as the gxp-baseline StackSet deploys it there: it
+# exists (Config records every allowed region) and holds no stateful resource.
+STACK = "gxp-baseline (regulated-eu/us-east-1)"
 KEEP = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
 A_KEY = "arn:aws:kms:us-east-1:555555555555:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
@@ -53,8 +53,16 @@ def test_compliant(reference, ctx):
             "EncryptionConfiguration": {"EncryptionType": "KMS", "KmsKey": A_KEY}}}), id="eu-repository-in-the-us"),
     ],
 )
-def test_non_compliant(reference, ctx, edit):
-    assert fired(variant(reference[STACK], edit), ctx) == {CONTROL}
+def test_non_compliant(eu_baseline_in_the_us, ctx, edit):
+    assert fired(variant(eu_baseline_in_the_us, edit), ctx) == {CONTROL}
+
+
+@pytest.fixture(scope="module")
+def eu_baseline_in_the_us(reference, ctx):
+    from gxp_landing_zone.controls.stacksets import StackSetNotes, expand
+
+    instances = expand(reference["OrganizationBaseline-management-us-east-1"], ctx, StackSetNotes())
+    return next(i for i in instances if i.name == STACK)
 
 
 @pytest.mark.parametrize(
