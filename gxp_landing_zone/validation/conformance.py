@@ -5,7 +5,7 @@ Part 11" pack (reference/aws_fda_21cfr_part11_pack.csv, 129 rules).
 Every control that names an AWS Config managed rule becomes a pack rule; every rule of AWS's
 pack that checks a resource type this product deploys is added too, with the Part 11 clauses
 the public mappings give it. Rules of AWS's pack left out are listed with the reason
-(``left_out()``), and README.md shows that table. Rule names start with ``part11-`` so the
+(``left_out()``), and docs/continuous-compliance.md shows that table. Rule names start with ``part11-`` so the
 audit account can recognise them; the control IDs and clauses travel in each rule's
 description and in the alert the audit bus sends (AuditStack).
 """
@@ -249,7 +249,7 @@ def coverage(controls: tuple[Control, ...] = CONTROLS) -> Coverage:
 
 
 def coverage_markdown(controls: tuple[Control, ...] = CONTROLS) -> str:
-    """The README table: which of AWS's 129 rules the generated pack covers and why the rest are out."""
+    """The coverage table: which of AWS's 129 rules the generated pack covers and why the rest are out."""
     cov = coverage(controls)
     lines = [
         f"Generated pack: {len(pack_rules(controls))} rules. Of the {len(aws_pack())} rules of AWS's FDA 21 CFR Part 11 "
@@ -368,8 +368,8 @@ README_BEGIN = "<!-- conformance-coverage:begin -->"
 README_END = "<!-- conformance-coverage:end -->"
 
 
-def update_readme(path: str = "README.md") -> None:
-    """Rewrite the coverage table between the README markers: `python -m gxp_landing_zone.validation.conformance`."""
+def update_readme(path: str = "docs/continuous-compliance.md") -> None:
+    """Rewrite the coverage table between the markers in docs/continuous-compliance.md: `python -m gxp_landing_zone.validation.conformance`."""
     from pathlib import Path
 
     readme = Path(path)
