@@ -23,27 +23,38 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
+$(VENV)/.test-installed: $(VENV)/.installed requirements-test.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-test.txt
+	@touch $@
+
 node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 setup: $(VENV)/.installed node_modules/.installed
 
+# Two lines of CLI chatter are dropped: the hint to name a stack, and a deprecation notice raised by
+# cdk-nag's EventBusOpenAccess rule reading CfnEventBusPolicy.principal (this project never sets it).
+SYNTH_NOISE := -e '^Supply a stack id' -e 'CfnEventBusPolicy\#principal is deprecated' -e '^  this property has been deprecated$$'
+
 synth: setup  ## synthesize the estate and write cdk.out/compliance/
-	$(CDK) synth $(CDK_FLAGS) --quiet
+	@set -o pipefail; $(CDK) synth $(CDK_FLAGS) --quiet 2>&1 | { grep -v $(SYNTH_NOISE) || true; }
 	@echo "Templates: $(OUT)/   Compliance report: $(OUT)/compliance/index.html"
 
 report: setup  ## rebuild the compliance report without the CDK CLI
 	CDK_CONTEXT_JSON='{"config":"$(CONFIG)"}' $(PY) app.py
 
-test: setup  ## every test: config, constructs, rules, mutations, snapshots, cfn-lint, report
+test: setup $(VENV)/.test-installed  ## every test: config, constructs, rules, mutations, snapshots, cfn-lint, report
 	$(PY) -m pytest -q
 
 diff: setup  ## needs AWS credentials for the target accounts
 	$(CDK) diff $(CDK_FLAGS)
 
-deploy: setup  ## needs AWS credentials; deploys in dependency order
-	$(CDK) deploy --all $(CDK_FLAGS) --require-approval broadening
+# Stacks of one wave deploy side by side; the estate has three waves (see README, Deploying).
+DEPLOY_CONCURRENCY ?= 10
+
+deploy: setup  ## needs AWS credentials; deploys in dependency order, a wave at a time
+	$(CDK) deploy --all $(CDK_FLAGS) --require-approval broadening --concurrency $(DEPLOY_CONCURRENCY)
 
 # Read-only; without ROLE the organization checks (management account credentials) and the per-account
 # commands to run next. DEPLOYER: the account that runs make deploy (default: the management account).
@@ -65,7 +76,7 @@ validation-package: setup  ## the computer-system-validation package; IQ_RESULTS
 bench: setup  ## synth wall time and peak memory: one bucket, the reference estate, 3x regulated accounts
 	$(PY) -m gxp_landing_zone.bench
 
-lint: setup
+lint: setup $(VENV)/.test-installed
 	$(VENV)/bin/cfn-lint $(OUT)/*.template.json
 
 clean:

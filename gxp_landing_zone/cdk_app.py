@@ -3,19 +3,15 @@ built with identical settings."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from aws_cdk import App
 
-# Feature flags pinned in code so the CLI and the tests synthesize identical templates.
-FEATURE_FLAGS = {
-    "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True,
-    "@aws-cdk/aws-iam:minimizePolicies": True,
-    "@aws-cdk/core:enablePartitionLiterals": True,
-    "@aws-cdk/aws-kms:aliasNameRef": True,
-    "@aws-cdk/aws-s3:createDefaultLoggingPolicy": True,
-    "@aws-cdk/aws-sns:enforceSslDefault": True,
-    "@aws-cdk/core:validateSnapshotRemovalPolicy": True,
-    "@aws-cdk/aws-kms:reduceCrossAccountRegionPolicyScope": True,
-}
+# Every feature flag of this aws-cdk-lib set deliberately (the CLI warns about any it finds unset),
+# pinned in code so the CLI, the tests and the StackSet templates synthesize identically. All are the
+# values aws-cdk-lib recommends for new projects; only commercial partitions are targeted.
+FEATURE_FLAGS = json.loads((Path(__file__).with_name("cdk_feature_flags.json")).read_text())
 
 
 def new_app(outdir: str | None = None, *, cloudformation_validation: bool = False, context: dict | None = None) -> App:

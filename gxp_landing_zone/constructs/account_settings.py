@@ -13,9 +13,11 @@ from __future__ import annotations
 from aws_cdk import CfnCondition, CfnCustomResource, Duration
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from .acknowledge import acknowledge
+from .keep import KEEP
 
 RESOURCE_TYPE = "Custom::AccountSettings"
 EBS_ENCRYPTION_BY_DEFAULT = "EbsEncryptionByDefault"
@@ -61,7 +63,8 @@ class AccountSettings(Construct):
                     actions=["ec2:EnableEbsEncryptionByDefault", "s3:PutAccountPublicAccessBlock"], resources=["*"]
                 ),
                 iam.PolicyStatement(
-                    actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                    # The group itself is a resource of this template (ApplierLog), never created by the function.
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
                     resources=["arn:aws:logs:*:*:log-group:/aws/lambda/*"],
                 ),
                 # Active tracing (GXP-LAMBDA-01) writes segments to X-Ray.
@@ -77,6 +80,7 @@ class AccountSettings(Construct):
             role=role,
             timeout=Duration.minutes(1),
             description="Applies account settings CloudFormation has no resource type for",
+            log_group=self._log_group(),
         )
         # Active tracing (GXP-LAMBDA-01), set on the function itself: the permissions it needs are in the
         # managed policy above, where CDK's tracing option would add an inline policy.
@@ -107,6 +111,23 @@ class AccountSettings(Construct):
             "Runs only during deployment to make one account-settings call; CloudFormation waits for its answer and "
             "reports a failure, it handles no records and needs no network path into a VPC",
         )
+
+    def _log_group(self) -> logs.LogGroup:
+        group = logs.LogGroup(self, "ApplierLog", retention=logs.RetentionDays.TEN_YEARS, removal_policy=KEEP)
+        acknowledge(
+            group,
+            [
+                "GXP-LOG-01",
+                "GXP-RES-01",
+                "HIPAA.Security-CloudWatchLogGroupEncrypted",
+                "NIST.800.53.R5-CloudWatchLogGroupEncrypted",
+            ],
+            "Holds only the applier's own lines (which setting, success or failure), never a record, in every "
+            "governed region of every account the baseline reaches; CloudWatch Logs encrypts it at rest, it is kept "
+            "for ten years (the longest CloudWatch offers), and a customer-managed key in each account and region for these lines would protect nothing "
+            "a reviewer relies on",
+        )
+        return group
 
     def _setting(self, id: str, name: str, extra: dict) -> CfnCustomResource:
         resource = CfnCustomResource(self, id, service_token=self.function.function_arn)

@@ -46,3 +46,17 @@ def acknowledge_sdk_call_provider(stack_construct: IConstruct) -> None:
         "AWS-provided deployment-time provider for one account-settings call; its invocation is recorded by "
         "CloudTrail and CloudFormation events, and it handles no records, so tracing adds no evidence",
     )
+
+
+def acknowledge_cdk_provider(stack_construct: IConstruct, provider_id: str, purpose: str) -> None:
+    """A provider function aws-cdk-lib adds to the stack for one of its own custom resources; its
+    properties (tracing among them) are CDK's, not this project's."""
+    provider = stack_construct.node.try_find_child(provider_id)
+    if provider is None:
+        return
+    acknowledge(
+        provider,
+        ["GXP-LAMBDA-01"],
+        f"Deployment-time function of aws-cdk-lib that {purpose}; CloudTrail and CloudFormation events record "
+        "each invocation, it handles no records, and CDK offers no tracing setting for it",
+    )

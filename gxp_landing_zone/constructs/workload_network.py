@@ -6,7 +6,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from .acknowledge import acknowledge
+from .acknowledge import acknowledge, acknowledge_cdk_provider
 from .keep import KEEP
 
 # Every AWS API the discovery workloads call, reached privately. Batch container instances
@@ -74,6 +74,15 @@ class WorkloadNetwork(Construct):
             subnet_configuration=subnets,
             enable_dns_hostnames=True,
             enable_dns_support=True,
+            # The default security group allows all traffic between its members; CloudFormation cannot
+            # change it, so CDK strips its rules with a deployment-time custom resource
+            # (Config rule vpc-default-security-group-closed).
+            restrict_default_security_group=True,
+        )
+        acknowledge_cdk_provider(
+            self.vpc.stack,
+            "Custom::VpcRestrictDefaultSGCustomResourceProvider",
+            "removes the rules of the VPC's default security group",
         )
         self.subnets = ec2.SubnetSelection(subnet_group_name=self.SUBNET_GROUP)
 
