@@ -3,6 +3,7 @@ checked on the synthesized reference estate so none of it can come back."""
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
@@ -152,6 +153,33 @@ def test_the_trail_bucket_uses_an_s3_bucket_key(templates):
     assert rules[0]["BucketKeyEnabled"] is True
 
 
+def _log_archive(templates, type_: str, prefix: str) -> dict:
+    return next(
+        r for lid, r in templates["LogArchive-log-archive-us-east-1"]["Resources"].items()
+        if r["Type"] == type_ and lid.startswith(prefix)
+    )
+
+
+def test_config_can_deliver_on_both_of_its_documented_paths(templates, reference_config):
+    """AWS Config delivers as the recorder role and, when that is refused, again as config.amazonaws.com;
+    each path needs kms:GenerateDataKey and kms:Decrypt on the key and write access to the bucket.
+    https://docs.aws.amazon.com/config/latest/developerguide/s3-kms-key-policy.html
+    https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html"""
+    key = _log_archive(templates, "AWS::KMS::Key", "LogArchiveKey")
+    service = [
+        s for s in _statements(key["Properties"]["KeyPolicy"])
+        if s.get("Principal", {}).get("Service") == "config.amazonaws.com"
+    ]
+    assert service and {"kms:GenerateDataKey", "kms:Decrypt"} <= set(service[0]["Action"])
+    assert service[0]["Condition"]["StringEquals"]["aws:SourceOrgID"] == reference_config.organization.id
+    policy = _log_archive(templates, "AWS::S3::BucketPolicy", "ConfigHistoryBucketPolicy")
+    writes = [
+        s for s in _statements(policy["Properties"]["PolicyDocument"])
+        if s.get("Principal", {}).get("Service") == "config.amazonaws.com" and s["Action"] == "s3:PutObject"
+    ]
+    assert writes and writes[0]["Condition"]["StringEquals"]["s3:x-amz-acl"] == "bucket-owner-full-control"
+
+
 def test_the_member_baseline_is_a_service_managed_stackset(templates, reference_config):
     """Service-managed, automatic deployment (a new account gets the baseline with no change to this app),
     managed execution (otherwise StackSets run one operation at a time), regions in parallel, a failure
@@ -218,3 +246,27 @@ def test_cfn_lint_informational_rules_find_nothing(synthesized):
     findings = [line for line in run.stdout.splitlines() if rule(line)[:1] in ("I", "E") and rule(line) not in STYLE_ONLY]
     assert findings == [], "\n".join(findings)
     assert run.returncode & 3 == 0, run.stderr
+
+
+def test_accounts_that_run_no_workload_add_no_stack():
+    """An organization of 100 accounts, 93 of them research accounts without discovery compute, has the
+    reference estate's stacks and no more: their baseline arrives as StackSet instances, which deploy in
+    parallel across accounts, so neither synthesis nor the deploy waves grow with them."""
+    import yaml
+
+    from gxp_landing_zone.config import parse_config
+    from gxp_landing_zone.topology import stack_names
+
+    reference_data = yaml.safe_load((Path(__file__).parent.parent / "config" / "reference.yaml").read_text())
+
+    def stacks(config):
+        return sum(len(stack_names(config, a, r)) for a in config.accounts for r in config.allowed_regions)
+
+    reference = parse_config(copy.deepcopy(reference_data), "reference.yaml")
+    data = copy.deepcopy(reference_data)
+    for n in range(93):
+        data["accounts"].append({"role": f"research-team{n}", "id": str(900000000000 + n), "regions": ["us-east-1"]})
+        data["compute"]["accounts"][f"research-team{n}"] = {"enabled": False}
+    large = parse_config(data, "large.yaml")
+    assert len(large.accounts) == 100
+    assert stacks(large) == stacks(reference)

@@ -84,6 +84,9 @@ class ConfigRecorder(Construct):
             "DeliveryChannel",
             name="gxp-delivery",
             s3_bucket_name=delivery_bucket,
+            # A key ARN or an alias ARN: Config documents both ("You can provide an AWS KMS key or alias ARN"),
+            # and a member account cannot know the log archive key's ID before it exists.
+            # https://docs.aws.amazon.com/config/latest/developerguide/manage-delivery-channel.html
             s3_kms_key_arn=delivery_key_arn,
             config_snapshot_delivery_properties=config_.CfnDeliveryChannel.ConfigSnapshotDeliveryPropertiesProperty(
                 delivery_frequency="TwentyFour_Hours"

@@ -58,6 +58,16 @@ class LogArchiveStack(GxpStack):
                 "ArnLike": {"aws:PrincipalArn": RECORDER_ROLES},
             },
         )
+        # AWS Config delivers through the recorder role and, when that is refused, again as its service
+        # principal; its documented key policy for either path grants GenerateDataKey and Decrypt (Decrypt for
+        # multipart uploads). The service path is the one allowed to decrypt: a wildcard principal never may
+        # (GXP-KEY-02). https://docs.aws.amazon.com/config/latest/developerguide/s3-kms-key-policy.html
+        self.key.allow(
+            "ConfigServiceDelivers",
+            iam.ServicePrincipal("config.amazonaws.com"),
+            ["kms:GenerateDataKey", "kms:Decrypt"],
+            {"StringEquals": {"aws:SourceOrgID": config.organization.id}},
+        )
         # Named by condition on its account, not as principal: KMS and S3 reject a policy naming a role that
         # does not exist yet, and this stack must not wait for the audit account's to deploy.
         self.key.allow(
@@ -162,6 +172,35 @@ class LogArchiveStack(GxpStack):
                 actions=["s3:PutObject"],
                 resources=[bucket.arn_for_objects("AWSLogs/*")],
                 conditions=estate,
+            )
+        )
+
+        # The service-principal path of the same delivery, as AWS Config documents its bucket policy; the
+        # organization condition admits every account of the estate and nothing else.
+        # https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html
+        service = iam.ServicePrincipal("config.amazonaws.com")
+        organization = {"StringEquals": {"aws:SourceOrgID": self.config.organization.id}}
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="ConfigServiceCheck",
+                principals=[service],
+                actions=["s3:GetBucketAcl", "s3:ListBucket"],
+                resources=[bucket.bucket_arn],
+                conditions=organization,
+            )
+        )
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="ConfigServiceWrite",
+                principals=[service],
+                actions=["s3:PutObject"],
+                resources=[bucket.arn_for_objects("AWSLogs/*")],
+                conditions={
+                    "StringEquals": {
+                        "aws:SourceOrgID": self.config.organization.id,
+                        "s3:x-amz-acl": "bucket-owner-full-control",
+                    }
+                },
             )
         )
 
