@@ -73,7 +73,7 @@ VALIDATION_OUT ?= validation-package
 validation-package: setup  ## the computer-system-validation package; IQ_RESULTS=dir / OQ_RESULTS=dir add the executed IQ / OQ protocols
 	$(PY) -m gxp_landing_zone.validation.package --config $(CONFIG) --out $(VALIDATION_OUT) $(if $(IQ_RESULTS),--iq-results $(IQ_RESULTS)) $(if $(OQ_RESULTS),--oq-results $(OQ_RESULTS))
 
-bench: setup  ## synth wall time and peak memory: one bucket, the reference estate, 3x regulated accounts
+bench: setup  ## synth wall time and peak memory, bare vs complete: 1x/3x/10x regulated accounts, 100 accounts
 	$(PY) -m gxp_landing_zone.bench
 
 lint: setup $(VENV)/.test-installed

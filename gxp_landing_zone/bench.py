@@ -1,13 +1,15 @@
 """`make bench`: what the compliance machinery costs on top of CDK itself, side by side in one run.
 
-For 1x, 3x and 10x the reference estate's regulated accounts, two scenarios alternate (bare, complete,
-bare, complete, ...), each in its own process so jsii start-up is counted every time:
+Estates: 1x, 3x and 10x the reference estate's regulated accounts, and an organization of 100 accounts
+whose 93 extra accounts receive only the baseline (from the StackSet: the app should not grow with them).
+For each, two scenarios alternate (bare, complete, bare, complete, ...), each in its own process so jsii
+start-up is counted every time:
   bare      - the estate's stacks built and synthesized, nothing else (no packs, no report)
   complete  - what `make synth` does: every pack (the controls engine, AwsSolutions, HIPAA Security,
               NIST 800-53 R5) and the compliance report
 The figures are medians over the runs: wall time, and the peak resident memory of the whole process
 tree (Python and its Node child together), sampled from /proc every 20 ms. The last lines give
-``overhead <scale>: complete / bare`` per scale.
+``overhead <estate>: complete / bare`` per estate.
 """
 
 from __future__ import annotations
@@ -41,6 +43,17 @@ def scaled_config(factor: int) -> dict:
             clone["id"] = str(next_id)
             next_id += 1
             data["accounts"].append(clone)
+    return data
+
+
+def baseline_only_config(total: int) -> dict:
+    """The reference config grown to ``total`` accounts by research accounts without discovery compute:
+    accounts that receive only the baseline, from the StackSet."""
+    data = yaml.safe_load((ROOT / "config" / "reference.yaml").read_text())
+    for n in range(total - len(data["accounts"])):
+        role = f"research-team{n}"
+        data["accounts"].append({"role": role, "id": str(900000000000 + n), "regions": [data["home_region"]]})
+        data["compute"].setdefault("accounts", {})[role] = {"enabled": False}
     return data
 
 
@@ -117,32 +130,37 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gxp_landing_zone.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="runs of each scenario per scale (median reported)")
     parser.add_argument("--scales", default=",".join(map(str, SCALES)), help="comma-separated regulated-account factors")
+    parser.add_argument(
+        "--accounts", type=int, default=100, help="also an organization of this many accounts, the extra ones baseline-only (0: skip)"
+    )
     parser.add_argument("--scenario", nargs=3, metavar=("KIND", "OUTDIR", "CONFIG"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.scenario:
         _scenario(*args.scenario)
         return 0
-    scales = [int(s) for s in args.scales.split(",")]
+    estates = {f"{scale}x": scaled_config(scale) for scale in (int(s) for s in args.scales.split(","))}
+    if args.accounts:
+        estates[f"{args.accounts}acct"] = baseline_only_config(args.accounts)
     ratios = {}
-    print(f"{'scale':<7}{'scenario':<10}{'wall s (median)':>17}{'min-max':>14}{'peak tree MiB':>15}  detail")
+    print(f"{'estate':<8}{'scenario':<10}{'wall s (median)':>17}{'min-max':>14}{'peak tree MiB':>15}  detail")
     with tempfile.TemporaryDirectory() as tmp:
-        for scale in scales:
-            config = Path(tmp) / f"estate-{scale}x.yaml"
-            config.write_text(yaml.safe_dump(scaled_config(scale)))
+        for label, data in estates.items():
+            config = Path(tmp) / f"estate-{label}.yaml"
+            config.write_text(yaml.safe_dump(data))
             runs: dict[str, list[tuple[float, float, str]]] = {"bare": [], "complete": []}
             for n in range(args.runs):
                 for kind in runs:
-                    runs[kind].append(_run([kind, f"{tmp}/{kind}-{scale}x-{n}", str(config)]))
+                    runs[kind].append(_run([kind, f"{tmp}/{kind}-{label}-{n}", str(config)]))
             for kind, measured in runs.items():
                 walls = [m[0] for m in measured]
                 peak = statistics.median(m[1] for m in measured)
                 print(
-                    f"{scale}x{'':<5}{kind:<10}{statistics.median(walls):>17.1f}"
+                    f"{label:<8}{kind:<10}{statistics.median(walls):>17.1f}"
                     f"{f'{min(walls):.1f}-{max(walls):.1f}':>14}{peak:>15.0f}  {measured[-1][2]}"
                 )
-            ratios[scale] = statistics.median(c[0] / b[0] for b, c in zip(runs["bare"], runs["complete"]))
-    for scale, ratio in ratios.items():
-        print(f"overhead {scale}x: {ratio:.2f}")
+            ratios[label] = statistics.median(c[0] / b[0] for b, c in zip(runs["bare"], runs["complete"]))
+    for label, ratio in ratios.items():
+        print(f"overhead {label}: {ratio:.2f}")
     return 0
 
 
