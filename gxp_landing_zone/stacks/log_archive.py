@@ -149,60 +149,31 @@ class LogArchiveStack(GxpStack):
         )
 
     def _allow_config(self) -> None:
-        bucket = self.config_bucket.bucket
-        recorders = iam.AnyPrincipal()
-        estate = {
-            # Any account of the organization: one that joins later delivers through its StackSet baseline.
-            "StringEquals": {"aws:PrincipalOrgID": self.config.organization.id},
-            "ArnLike": {"aws:PrincipalArn": RECORDER_ROLES},
-        }
-        bucket.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="ConfigCheck",
-                principals=[recorders],
-                actions=["s3:GetBucketAcl", "s3:ListBucket"],
-                resources=[bucket.bucket_arn],
-                conditions=estate,
-            )
-        )
-        bucket.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="ConfigWrite",
-                principals=[recorders],
-                actions=["s3:PutObject"],
-                resources=[bucket.arn_for_objects("AWSLogs/*")],
-                conditions=estate,
-            )
+        """AWS Config delivers as each account's recorder role and, when that is refused, again as its
+        service principal; both paths are allowed, each only inside the organization (an account that
+        joins later delivers through its StackSet baseline).
+        https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html"""
+        org_id = self.config.organization.id
+        recorders = {"StringEquals": {"aws:PrincipalOrgID": org_id}, "ArnLike": {"aws:PrincipalArn": RECORDER_ROLES}}
+        self._allow_config_path("Config", iam.AnyPrincipal(), recorders, recorders)
+        self._allow_config_path(
+            "ConfigService",
+            iam.ServicePrincipal("config.amazonaws.com"),
+            {"StringEquals": {"aws:SourceOrgID": org_id}},
+            {"StringEquals": {"aws:SourceOrgID": org_id, "s3:x-amz-acl": "bucket-owner-full-control"}},
         )
 
-        # The service-principal path of the same delivery, as AWS Config documents its bucket policy; the
-        # organization condition admits every account of the estate and nothing else.
-        # https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html
-        service = iam.ServicePrincipal("config.amazonaws.com")
-        organization = {"StringEquals": {"aws:SourceOrgID": self.config.organization.id}}
-        bucket.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="ConfigServiceCheck",
-                principals=[service],
-                actions=["s3:GetBucketAcl", "s3:ListBucket"],
-                resources=[bucket.bucket_arn],
-                conditions=organization,
+    def _allow_config_path(self, sid: str, principal: iam.IPrincipal, check: dict, write: dict) -> None:
+        bucket = self.config_bucket.bucket
+        for suffix, actions, resource, conditions in (
+            ("Check", ["s3:GetBucketAcl", "s3:ListBucket"], bucket.bucket_arn, check),
+            ("Write", ["s3:PutObject"], bucket.arn_for_objects("AWSLogs/*"), write),
+        ):
+            bucket.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid=sid + suffix, principals=[principal], actions=actions, resources=[resource], conditions=conditions
+                )
             )
-        )
-        bucket.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="ConfigServiceWrite",
-                principals=[service],
-                actions=["s3:PutObject"],
-                resources=[bucket.arn_for_objects("AWSLogs/*")],
-                conditions={
-                    "StringEquals": {
-                        "aws:SourceOrgID": self.config.organization.id,
-                        "s3:x-amz-acl": "bucket-owner-full-control",
-                    }
-                },
-            )
-        )
 
     def _allow_audit_reader(self) -> None:
         reader = iam.AccountPrincipal(self.config.audit.id)
