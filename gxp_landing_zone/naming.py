@@ -170,6 +170,13 @@ class Names:
     def audit_reader_role_arn(self) -> str:
         return f"arn:aws:iam::{self._c.audit.id}:role/{self.audit_reader_role_name}"
 
+    # The asymmetric key that seals IQ/OQ records (constructs/record_signing_key.py). Runners in any
+    # account sign with it by alias ARN: KMS accepts a key ARN or alias ARN for a key in another account.
+    record_signing_key_alias = "alias/gxp/qualification-records"
+
+    def record_signing_key_arn(self) -> str:
+        return f"arn:aws:kms:{self._c.home_region}:{self._c.audit.id}:{self.record_signing_key_alias}"
+
     @property
     def event_forwarder_role_name(self) -> str:
         return "gxp-compliance-event-forwarder"

@@ -17,6 +17,7 @@ from aws_cdk.cx_api import CloudAssembly
 from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks
 
 from .config import EstateConfig
+from .config.regimes import regimes_of
 from .controls.context import ControlContext
 from .controls.engine import Deviation, EngineResult, Evaluation, pack_of
 from .controls.plugin import PLUGIN_NAME, GxpControls
@@ -26,6 +27,8 @@ from .stacks.organization_baseline import TEMPLATE_DIR
 from .validation.evidence import Finding
 
 REPORT_DIR = "compliance"
+HIPAA = "hipaa"
+HIPAA_PACK = "HIPAA Security"  # the deviation log's name for the pack (controls/engine.py pack_of)
 
 
 @dataclass
@@ -43,22 +46,62 @@ class SynthesisResult:
 
     @property
     def deviations(self) -> list[Deviation]:
-        return self.engine.deviations if self.engine else []
+        """Every acknowledgement as the deviation log lists it, except those of the HIPAA Security pack on
+        stacks of accounts without the hipaa regime: the pack does not run there, so nothing is excepted."""
+        if not self.engine:
+            return []
+        hipaa = {a.id for a in self.estate.config.accounts if HIPAA in regimes_of(a)}
+        account = {s.name: s.account for s in self.engine.stacks}
+        return [d for d in self.engine.deviations if d.pack != HIPAA_PACK or account.get(d.stack) in hipaa]
 
     @property
     def passed(self) -> bool:
         return self.assembly is not None and self.engine is not None and not self.findings
 
 
-def attach_nag_packs(app: App) -> None:
-    Validations.of(app).add_plugins(AwsSolutionsChecks(app), HIPAASecurityChecks(app), NIST80053R5Checks(app))
+class ScopedHipaaChecks(HIPAASecurityChecks):
+    """The HIPAA Security pack on one stack only.
+
+    cdk-nag 3 packs walk the whole app they receive from CDK's validation context, wherever the plugin is
+    registered; HIPAA applies only where protected health information is processed (the accounts whose
+    ``regimes`` include hipaa), so this pack judges the construct tree of its one stack instead."""
+
+    def __init__(self, scope) -> None:
+        super().__init__()
+        self._scope = scope
+
+    def validate(self, context):  # noqa: ARG002 - the context's app is exactly what this pack must not walk
+        return self.validate_scope(self._scope)
 
 
-def attach_packs(app: App, config: EstateConfig) -> GxpControls:
+def attach_nag_packs(app: App, hipaa_scopes=None) -> None:
+    """AwsSolutions and NIST 800-53 R5 on every stack; HIPAA Security on ``hipaa_scopes`` (None: on every stack
+    of ``app``; [] on none)."""
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app), NIST80053R5Checks(app))
+    if hipaa_scopes is None:
+        Validations.of(app).add_plugins(HIPAASecurityChecks(app))
+    else:
+        Validations.of(app).add_plugins(*(ScopedHipaaChecks(scope) for scope in hipaa_scopes))
+
+
+def hipaa_stacks(estate: Estate) -> list:
+    """The stacks deployed to an account whose regimes include hipaa."""
+    hipaa = {a.id for a in estate.config.accounts if HIPAA in regimes_of(a)}
+    return [s for s in estate.stacks if s.account in hipaa]
+
+
+def prepare_stackset_template(config: EstateConfig):
+    """The packs for the baseline StackSet's own app: it deploys to every member account, so HIPAA runs on it
+    when any account of the estate processes protected health information."""
+    any_hipaa = any(HIPAA in regimes_of(a) for a in config.accounts)
+    return lambda app: attach_nag_packs(app, None if any_hipaa else [])
+
+
+def attach_packs(app: App, config: EstateConfig, estate: Estate | None = None) -> GxpControls:
     """The controls engine (which also judges the StackSets' templates, per instance) and the cdk-nag packs."""
     gxp = GxpControls(ControlContext.from_config(config))
     Validations.of(app).add_plugins(gxp)
-    attach_nag_packs(app)
+    attach_nag_packs(app, hipaa_stacks(estate) if estate is not None else None)
     return gxp
 
 
@@ -117,8 +160,8 @@ def synthesize(config: EstateConfig, outdir: str | Path, *, app: App | None = No
         stale.unlink()
     # The StackSet templates are synthesized as their own apps while the estate is built; the packs run
     # on them there, and the controls engine judges them in the main app's StackSet resources.
-    estate = build_estate(app, config, prepare_template=attach_nag_packs)
-    gxp = attach_packs(app, config)
+    estate = build_estate(app, config, prepare_template=prepare_stackset_template(config))
+    gxp = attach_packs(app, config, estate)
     assembly = None
     try:
         assembly = app.synth()

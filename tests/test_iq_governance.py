@@ -51,7 +51,8 @@ GOVERNANCE = {
     "log-archive": {"GXP-KEY-02", "GXP-CFG-02", "GXP-CFG-03", "GXP-IAM-01", "GXP-RET-01", "GXP-RES-01"},
     "management": {"GXP-TRAIL-05", "GXP-KEY-02", "GXP-LOG-01", "GXP-CFG-02", "GXP-CFG-03", "GXP-IAM-01",
                    "GXP-IAM-02", "GXP-IAM-03", "GXP-RET-01"},
-    "audit": {"GXP-KEY-01", "GXP-KEY-02", "GXP-CFG-02", "GXP-CFG-03", "GXP-CFG-05", "GXP-ALERT-01", "GXP-IAM-01", "GXP-RET-01"},
+    "audit": {"GXP-KEY-01", "GXP-KEY-02", "GXP-CFG-02", "GXP-CFG-03", "GXP-CFG-05", "GXP-ALERT-01", "GXP-ALERT-02",
+              "GXP-IAM-01", "GXP-RET-01"},
     "regulated-us": {"GXP-KEY-01", "GXP-KEY-02", "GXP-LOG-01", "GXP-CFG-02", "GXP-CFG-03", "GXP-IAM-01", "GXP-RET-01", "GXP-RES-01"},
     # Compute switched off (as this module's fixture does): the research account then has no keys,
     # log groups or buckets of the estate's (its baseline holds no stateful resource), and those
@@ -219,7 +220,10 @@ def build_account_governance(session, config, names: Names, account) -> None:
         session.client("config").put_configuration_aggregator(
             ConfigurationAggregatorName=AGGREGATOR_NAME,
             OrganizationAggregationSource={"RoleArn": f"arn:aws:iam::{account.id}:role/aggregator", "AllAwsRegions": True})
-        session.client("sns").create_topic(Name=ALERT_TOPIC_NAME, Attributes={"KmsMasterKeyId": keys[AUDIT_ALERTS_KEY_ALIAS]})
+        topic = session.client("sns").create_topic(Name=ALERT_TOPIC_NAME, Attributes={"KmsMasterKeyId": keys[AUDIT_ALERTS_KEY_ALIAS]})
+        for subscriber in config.alerts.subscriptions:
+            session.client("sns").subscribe(TopicArn=topic["TopicArn"], Protocol=subscriber.protocol,
+                                            Endpoint=subscriber.endpoint, ReturnSubscriptionArn=True)
 
 
 def build_governance(sessions: dict, config, names: Names) -> None:
@@ -392,6 +396,24 @@ def _forwarder(s, role):
     return events, next(r["Name"] for r in events.list_rules()["Rules"] if "aws.config" in r.get("EventPattern", ""))
 
 
+def _alert_subscriptions(sessions, config) -> tuple:
+    sns = _client(sessions, "audit", "sns")
+    arn = f"arn:aws:sns:{REGION}:{config.audit.id}:{ALERT_TOPIC_NAME}"
+    return sns, sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
+
+
+def _unsubscribe_all(sessions, config) -> None:
+    sns, subscriptions = _alert_subscriptions(sessions, config)
+    for s in subscriptions:
+        sns.unsubscribe(SubscriptionArn=s["SubscriptionArn"])
+
+
+def _filter_alerts(sessions, config) -> None:
+    sns, subscriptions = _alert_subscriptions(sessions, config)
+    sns.set_subscription_attributes(SubscriptionArn=subscriptions[0]["SubscriptionArn"], AttributeName="FilterPolicy",
+                                    AttributeValue=json.dumps({"control": ["GXP-NONE"]}))
+
+
 BREAKS = {
     "record data events not logged": ("management", "GXP-TRAIL-05", lambda c, n, s: _client(
         s, "management", "cloudtrail").put_event_selectors(TrailName=n.trail_name, AdvancedEventSelectors=record_selectors(n)[:1])),
@@ -431,6 +453,8 @@ BREAKS = {
     "alerts under the AWS managed SNS key": ("audit", "GXP-ALERT-01", lambda c, n, s: _client(
         s, "audit", "sns").set_topic_attributes(TopicArn=f"arn:aws:sns:{REGION}:{c.audit.id}:{ALERT_TOPIC_NAME}",
                                                 AttributeName="KmsMasterKeyId", AttributeValue="alias/aws/sns")),
+    "alert subscriber unsubscribed": ("audit", "GXP-ALERT-02", lambda c, n, s: _unsubscribe_all(s, c)),
+    "alert subscription filtered": ("audit", "GXP-ALERT-02", lambda c, n, s: _filter_alerts(s, c)),
     "IAM user in research": ("research", "GXP-IAM-01", lambda c, n, s: _client(s, "research", "iam").create_user(
         UserName="shared-analyst")),
     "IAM user in log archive": ("log-archive", "GXP-IAM-01", lambda c, n, s: _client(s, "log-archive", "iam").create_user(

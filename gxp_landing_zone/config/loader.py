@@ -266,6 +266,21 @@ def _location(loc: tuple, data: object) -> str:
 _TOP_LEVEL_FIELDS = tuple(EstateConfig.model_fields)
 
 
+def _field_doc(loc: tuple) -> str | None:
+    """The documentation of the field at ``loc`` (its description, with its example), for a missing setting."""
+    model, field = EstateConfig, None
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(model, "model_fields", {})
+        if part not in fields:
+            return None
+        field = fields[part]
+        annotation = field.annotation
+        model = next((a for a in getattr(annotation, "__args__", (annotation,)) if hasattr(a, "model_fields")), annotation)
+    return field.description if field is not None else None
+
+
 def _hint(error: dict) -> str:
     value = error.get("input")
     kind = error["type"]
@@ -286,7 +301,7 @@ def _describe(error: dict, data: object) -> str:
     if kind == "extra_forbidden":
         message = "unknown setting; check the spelling against config/reference.yaml"
     elif kind == "missing":
-        message = "required setting is missing"
+        message = "required setting is missing" + (f" ({doc})" if (doc := _field_doc(loc)) else "")
     elif len(loc) == 3 and loc[0] == "accounts" and loc[2] == "id":
         message = 'must be a 12-digit AWS account ID (digits 0-9) in quotes, e.g. "123456789012"'
     else:

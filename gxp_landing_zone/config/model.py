@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
 from ..naming import RESERVED_BUCKET_PREFIXES
 from .base import Strict
+from .access import Access
+from .alerts import Alerts
+from .qualification import Qualification
 from .records import ReplicationTarget, check_bucket_names, check_data_classes
+from .regimes import REGIMES_FIELD_DOC, Regime, check_regimes
 from .compute import CloudWatchDays, Compute, ComputeSettings
 from .regions import REGION_JURISDICTION, REGULATED_JURISDICTIONS, regions_in
 from .signatures import Signatures, check_signatures
@@ -26,11 +30,6 @@ MAX_RETENTION_YEARS = 100  # S3 Object Lock's own ceiling for default retention
 ACCOUNT_ID = Annotated[str, Field(pattern=r"^[0-9]{12}$", description="12-digit AWS account ID")]
 # Used with fullmatch: with match, a Python `$` also matches before a trailing newline.
 ROLE_PATTERN = re.compile(r"(management|log-archive|audit|regulated-[a-z0-9]+|research(-[a-z0-9]+)?)")
-# IAM Identity Center group IDs, with the pattern the Identity Store API Reference gives for
-# GroupId (and SSO Admin for an assignment's PrincipalId): a UUID, optionally after the
-# 10-character identity store ID (1234567890-UUID); 47 characters at most. Anything else -
-# blank, a display name, an ID with an invisible character pasted along - is no group.
-GROUP_ID = re.compile(r"([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}")
 
 
 class AccountKind(str, Enum):
@@ -101,6 +100,7 @@ class Account(Strict):
     jurisdiction: str | None = Field(default=None, description="US, EU or JP; regulated accounts only")
     regions: list[str] | None = Field(default=None, description="regions that hold this account's workloads")
     description: str = ""
+    regimes: list[Regime] | None = Field(default=None, description=REGIMES_FIELD_DOC)
 
     @field_validator("role")
     @classmethod
@@ -123,6 +123,7 @@ class Account(Strict):
 
     @model_validator(mode="after")
     def _jurisdiction(self):
+        check_regimes(self.role, self.regimes)
         if self.kind is AccountKind.REGULATED:
             if self.jurisdiction not in REGULATED_JURISDICTIONS:
                 allowed = ", ".join(REGULATED_JURISDICTIONS)
@@ -148,56 +149,6 @@ class Account(Strict):
         if self.role.startswith("research"):
             return AccountKind.RESEARCH
         return AccountKind(self.role)
-
-
-PERMISSION_SET = Literal["auditor", "platform-admin", "regulated-data-operator"]
-DEFAULT_SESSION_HOURS = {"auditor": 4, "platform-admin": 1, "regulated-data-operator": 8}
-
-
-class AccessAssignment(Strict):
-    group_id: str = Field(description="Identity Center group ID, e.g. 90670000-aaaa-4bbb-8ccc-000000000001")
-    permission_set: PERMISSION_SET
-    accounts: list[str] = Field(min_length=1, description="account roles, or ['*'] for every account")
-
-    @field_validator("group_id")
-    @classmethod
-    def _group_id(cls, value: str) -> str:
-        if not GROUP_ID.fullmatch(value):
-            shown = repr(value) if len(value) <= 60 else repr(value[:60]) + "..."
-            raise ValueError(
-                f"{shown} is not an IAM Identity Center group ID; copy the Group ID from Identity Center "
-                "(Groups > the group), e.g. 90670000-aaaa-4bbb-8ccc-000000000001 or "
-                "1234567890-90670000-aaaa-4bbb-8ccc-000000000001"
-            )
-        return value
-
-    @field_validator("accounts")
-    @classmethod
-    def _accounts(cls, value: list[str]) -> list[str]:
-        if "*" in value and len(value) > 1:
-            raise ValueError("'*' already means every account; give either ['*'] or a list of account roles")
-        twice = sorted({role for role in value if value.count(role) > 1})
-        if twice:
-            raise ValueError(f"account role {', '.join(twice)} is listed twice")
-        return value
-
-
-class Access(Strict):
-    """IAM Identity Center: humans sign in through it; there are no IAM users (11.10(d), 11.10(g))."""
-
-    instance_arn: str = Field(pattern=r"^arn:aws:sso:::instance/ssoins-[0-9a-f]{16}$")
-    session_hours: dict[PERMISSION_SET, int] = Field(
-        default_factory=dict, validate_default=True, description="hours per permission set"
-    )
-    assignments: list[AccessAssignment] = Field(default_factory=list)
-
-    @field_validator("session_hours")
-    @classmethod
-    def _session(cls, value: dict[str, int]) -> dict[str, int]:
-        for name, hours in value.items():
-            if not 1 <= hours <= 12:
-                raise ValueError(f"session for {name} is {hours} h; Identity Center allows 1 to 12 hours")
-        return {**DEFAULT_SESSION_HOURS, **value}
 
 
 class Organization(Strict):
@@ -236,6 +187,8 @@ class EstateConfig(Strict):
     data_classes: list[DataClass] = Field(min_length=1)
     compute: Compute = Field(default_factory=Compute, description="Batch, SageMaker and HealthOmics per workload account")
     signatures: Signatures = Field(default_factory=Signatures)
+    alerts: Alerts = Field(description="subscribers of the compliance alert topic; at least one (11.300(d))")
+    qualification: Qualification = Field(default_factory=Qualification, description="who may sign IQ/OQ records")
 
     @model_validator(mode="after")
     def _signature_record_classes(self):

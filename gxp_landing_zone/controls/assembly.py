@@ -83,8 +83,11 @@ def _environment(value: str | None) -> tuple[str | None, str | None]:
 
 
 def _rule_id(key: str) -> str:
-    """"Annotation::GXP-S3-08" and "GXP::GXP-S3-08" both acknowledge GXP-S3-08."""
-    return key.rsplit("::", 1)[-1]
+    """"Annotation::GXP-S3-08" and "GXP::GXP-S3-08" both acknowledge GXP-S3-08. Only a leading namespace is
+    dropped: a finding of a rule carries "::" inside its brackets
+    ("Annotation::AwsSolutions-IAM5[Resource::arn:aws:s3:::bucket/*]" is AwsSolutions-IAM5[Resource::...])."""
+    namespace, found, rest = key.partition("::")
+    return rest if found and "[" not in namespace else key
 
 
 def _metadata(directory: Path, artifact: dict) -> dict:

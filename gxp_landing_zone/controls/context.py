@@ -52,6 +52,8 @@ class ControlContext:
     # Every records bucket the config defines, with its region.
     records_bucket_region: dict[str, str] = field(default_factory=dict)
     signature_event_source: str = "gxp.esignature"
+    # Subscribers the audit account's alert topic must have, as (protocol, endpoint) (11.300(d)).
+    alert_subscribers: frozenset[tuple[str, str]] = frozenset()
     # Signing authority (record class -> group -> meanings) and order (record class -> meanings).
     signature_grants: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     signature_sequences: dict[str, list[str]] = field(default_factory=dict)
@@ -128,6 +130,9 @@ class ControlContext:
             replication_targets=targets,
             records_bucket_region=buckets,
             signature_event_source=names.signature_event_source(),
+            alert_subscribers=frozenset(
+                (s.protocol, s.endpoint) for s in getattr(getattr(config, "alerts", None), "subscriptions", ())
+            ),
             signature_grants={
                 name: {group: sorted(meanings) for group, meanings in rc.signers.items()}
                 for name, rc in config.signatures.record_classes.items()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+
 from aws_cdk import aws_config as config_
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
@@ -9,6 +11,8 @@ from aws_cdk import aws_sns as sns
 from ..constructs.acknowledge import AWS_MANAGED_SERVICE_ROLE, acknowledge
 from ..constructs.compliance_events import AlertRoute, ComplianceAlerts
 from ..constructs.managed_key import ManagedKey
+from ..constructs.permission_sets import specs as permission_set_specs
+from ..constructs.record_signing_key import RecordSigningKey
 from ..validation import conformance
 from .base import GxpStack
 from ..constructs.keep import KEEP
@@ -53,6 +57,28 @@ class AuditStack(GxpStack):
             self, "ComplianceAlertTopic", topic_name="gxp-compliance-alerts", master_key=self.key.key, enforce_ssl=True
         )
         self.alerts.apply_removal_policy(KEEP)
+        # 11.300(d): an alert must reach someone. Each configured subscriber is named by its endpoint, so
+        # reordering the config never replaces a subscription (an e-mail subscriber would have to confirm again).
+        for subscriber in config.alerts.subscriptions:
+            endpoint_id = hashlib.sha256(f"{subscriber.protocol} {subscriber.endpoint}".encode()).hexdigest()[:10]
+            sns.Subscription(
+                self, f"AlertSubscriber{endpoint_id}", topic=self.alerts, endpoint=subscriber.endpoint,
+                protocol=sns.SubscriptionProtocol(subscriber.protocol.upper().replace("-", "_")),
+            )
+        names_of = {spec.key: spec.name for spec in permission_set_specs(names.records_bucket_prefix())}
+        self.record_signing_key = RecordSigningKey(
+            self,
+            "QualificationRecordsKey",
+            alias=names.record_signing_key_alias,
+            organization_id=config.organization.id,
+            signer_permission_sets=[names_of[k] for k in config.qualification.record_signers],
+        )
+        acknowledge(
+            self.record_signing_key,
+            ["GXP-KEY-01"],
+            "KMS rotates only symmetric encryption keys; this ECC signing key keeps one key pair so every IQ/OQ record "
+            "signed since deployment still verifies against the public key filed in the validation package",
+        )
         events.Rule(
             self,
             "NonCompliantResourceAlert",
@@ -149,3 +175,4 @@ class AuditStack(GxpStack):
             [f"AwsSolutions-IAM5[Resource::{key_pattern}]"],
             "The log-archive key lives in another account and its ID is unknown at synthesis; the kms:ResourceAliases condition pins it to alias/gxp/log-archive",
         )
+
