@@ -180,6 +180,15 @@ def synthesize(config: EstateConfig, outdir: str | Path, *, app: App | None = No
     )
 
 
+def regime_rows(config: EstateConfig) -> list[dict]:
+    """Per account: its regimes and the rule packs that judge its stacks."""
+    return [
+        {"account": a.role, "id": a.id, "regimes": list(regimes_of(a)),
+         "packs": ["GXP controls", "AwsSolutions", "NIST 800-53 R5"] + (["HIPAA Security"] if HIPAA in regimes_of(a) else [])}
+        for a in config.accounts
+    ]
+
+
 def write_compliance_report(result: SynthesisResult, config: EstateConfig, outdir: str | Path) -> list[Path]:
     from .controls.registry import all_controls
     from .validation.catalog import load_catalog
@@ -196,6 +205,7 @@ def write_compliance_report(result: SynthesisResult, config: EstateConfig, outdi
         estate_name=config.organization.name,
         generated_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         records=records_section(config),
+        regimes=regime_rows(config),
     )
     written = write_report(Path(outdir) / REPORT_DIR, trace)
     if result.engine is not None:

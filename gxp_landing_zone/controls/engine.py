@@ -162,6 +162,12 @@ _PACKS = (
 # An acknowledgement sits on a construct and covers every resource below it; the log lists only the
 # resources the rule can apply to, so a deviation on a role does not also name the function beside it.
 _RULE_TYPE_HINTS = (
+    ("L1", "AWS::Lambda::Function"),
+    ("VPCDefaultSecurityGroupClosed", "AWS::EC2::VPC"),
+    ("VPCNoUnrestrictedRouteToIGW", "AWS::EC2::Route"),
+    ("APIGW", "AWS::ApiGateway::Stage"),
+    ("DynamoDB", "AWS::DynamoDB::Table"),
+    ("CloudWatchLogGroup", "AWS::Logs::LogGroup"),
     ("Lambda", "AWS::Lambda::"),
     ("IAM", "AWS::IAM::"),
     ("S3", "AWS::S3::Bucket"),

@@ -172,6 +172,9 @@ class Control:
     regimes: tuple[str, ...] = ("gxp",)
     # The AWS Config managed rule that watches the same setting after deployment, where one exists.
     config_rule: str | None = None
+    # Set, instead of clauses, on a control kept for how the platform performs (reliability, cost) that serves
+    # no clause of a traced regulation: why it exists. The report lists it apart and claims nothing for it.
+    operational: str = ""
 
     def __post_init__(self):
         for name in ("part11", "annex11", "jp_eres", "eu_ai_act"):

@@ -31,6 +31,8 @@ class Framework:
     title: str
     edition: str
     clauses: tuple[Clause, ...]
+    # The regime the framework's clauses belong to (config/regimes.py): gxp for the three GxP regulations.
+    regime: str = "gxp"
 
     @property
     def clause_ids(self) -> tuple[str, ...]:
@@ -63,6 +65,7 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
             fw["id"], fw["title"], str(fw["edition"]),
             # YAML may read an unquoted clause number (9, 7.1) as a number; ids are text.
             tuple(Clause(fw["id"], str(c["id"]), c["kind"], str(c["title"]), str(c["text"])) for c in fw["clauses"]),
+            str(fw.get("regime", "gxp")),
         )
         for fw in data["frameworks"]
     ))
@@ -108,8 +111,11 @@ def check_registry(catalog: Catalog, controls: Iterable) -> list[str]:
         if n > 1
     ]
     for control in controls:
-        if not any(control.clauses.values()):
-            problems.append(f"{control.id} cites no clause")
+        operational = getattr(control, "operational", "")
+        if not any(control.clauses.values()) and not operational:
+            problems.append(f"{control.id} cites no clause and says no operational reason")
+        if any(control.clauses.values()) and operational:
+            problems.append(f"{control.id} cites clauses but is marked operational (serving no clause)")
         for framework_id, clause_ids in control.clauses.items():
             framework = catalog.framework(framework_id)
             if framework is None:

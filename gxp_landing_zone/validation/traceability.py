@@ -1,7 +1,10 @@
-"""The traceability matrix: clause -> controls -> resources, with a status per clause.
+"""The traceability matrix: clause -> controls -> resources, with a status per clause and an evidence
+level per control.
 
-The result is a plain dict so every output format (JSON, CSV, Markdown, HTML) renders the
-same facts and none of them re-derives a status.
+The result is a plain dict so every output format (JSON, CSV, Markdown, HTML) renders the same facts
+and none of them re-derives a status. Statuses and evidence levels are defined in statuses.py; a
+clause is "met" only when synthesis and executed, signed IQ/OQ records agree (and, for a shared
+clause, the customer recorded its part).
 """
 
 from __future__ import annotations
@@ -10,16 +13,12 @@ from collections import Counter
 from dataclasses import asdict
 from typing import Iterable
 
-from .catalog import Catalog, Clause
-
-MET = "met"
-MET_WITH_DEVIATION = "met with deviation"
-NOT_MET = "not met"
-NO_RESOURCES = "no resources in scope"
-NOT_COVERED = "not yet covered"
-CUSTOMER = "customer responsibility"
-# Worst first: the order the summary and the report list them in.
-STATUSES = (NOT_MET, NOT_COVERED, MET_WITH_DEVIATION, NO_RESOURCES, MET, CUSTOMER)
+from .catalog import Catalog
+from .documents import BY_CODE, CREDITS
+from .exceptions import exception_id, exception_log
+from .statuses import (
+    EVIDENCE_LEVELS, MEANINGS, NOT_APPLICABLE_CLAUSES, STATUSES, ControlEvidence, clause_status,
+)
 
 # What one evaluation counts as for its control.
 COMPLIANT, DEVIATION, FAILED = "compliant", "deviation", "not_met"
@@ -35,6 +34,7 @@ def result_of(evaluation) -> str:
 
 
 def _resource(evaluation) -> dict:
+    deviation = result_of(evaluation) == DEVIATION
     return {
         "stack": evaluation.stack,
         "logical_id": evaluation.logical_id,
@@ -43,7 +43,8 @@ def _resource(evaluation) -> dict:
         "outcome": evaluation.outcome,
         "observed": getattr(evaluation, "observed", ""),
         "result": result_of(evaluation),
-        "deviation_reason": evaluation.acknowledged_reason if result_of(evaluation) == DEVIATION else None,
+        "deviation_reason": evaluation.acknowledged_reason if deviation else None,
+        "exception": exception_id(evaluation.acknowledged_reason) if deviation else None,
     }
 
 
@@ -55,24 +56,26 @@ def _checked_by(control) -> str:
 
 EVIDENCE = (
     "The synthesized CloudFormation template, judged by the controls engine; after deployment, the same "
-    "check on the deployed resource in an IQ record"
+    "check on the deployed resource in a signed IQ record"
 )
 
 
-def clause_status(clause: Clause, citing: list[str], results: dict[str, list[str]]) -> str:
-    """``citing``: ids of the controls citing the clause; ``results``: per control, its results."""
-    if clause.kind == "procedural":
-        return CUSTOMER
-    if not citing:
-        return NOT_COVERED
-    found = [r for cid in citing for r in results.get(cid, ())]
-    if not found:
-        return NO_RESOURCES
-    if FAILED in found:
-        return NOT_MET
-    if DEVIATION in found:
-        return MET_WITH_DEVIATION
-    return MET
+def _status_reason(status: str, citing: list[str], evidence: dict, documents: list[str], key, kind: str) -> str:
+    """One line on why the clause has its status, naming what is missing."""
+    if key in NOT_APPLICABLE_CLAUSES:
+        return NOT_APPLICABLE_CLAUSES[key]
+    failed = [c for c in citing if evidence[c].failed]
+    pending = [c for c in citing if evidence[c].results and evidence[c].level != "qualified" and not evidence[c].failed]
+    parts = {
+        "not met": f"failed: {', '.join(failed)}",
+        "verified at synthesis (qualification pending)": f"no passing, signed IQ/OQ record yet for {', '.join(pending)}",
+        "customer part open": "the customer's part is not recorded" + (
+            f"; the package's {', '.join(documents)} serve the platform's part" if documents else ""),
+        "not yet covered": "no control or package document serves it",
+        "no resources in scope": "its controls apply to no resource of this estate",
+        "customer responsibility": "procedural: the customer's procedures alone",
+    }
+    return parts.get(status, "qualified" + (" and the customer's part recorded" if kind == "shared" or documents else ""))
 
 
 def build_traceability(
@@ -85,12 +88,23 @@ def build_traceability(
     estate_name: str,
     generated_at: str,
     records: list[dict] | None = None,
+    qualification: dict[str, dict] | None = None,
+    customer_records: dict[tuple[str, str], dict] | None = None,
+    regimes: list[dict] | None = None,
 ) -> dict:
+    """``qualification``: per control ID, what the executed IQ/OQ records given show (verdict pass / fail /
+    incomplete, and details); None when no record was given. ``customer_records``: (framework, clause) ->
+    what QA recorded for the customer's part. ``regimes``: per account, its regimes and the packs run there."""
     controls = list(controls)
+    qualification = qualification or {}
+    customer_records = customer_records or {}
     # The same evaluation logged twice (a pack applied twice) is one piece of evidence.
     evaluations = sorted(dict.fromkeys(evaluations), key=lambda e: (e.control_id, e.stack, e.logical_id, e.path))
     resources = {c.id: [_resource(e) for e in evaluations if e.control_id == c.id] for c in controls}
     results = {cid: [r["result"] for r in rs] for cid, rs in resources.items()}
+    evidence = {
+        c.id: ControlEvidence(tuple(results[c.id]), (qualification.get(c.id) or {}).get("verdict")) for c in controls
+    }
 
     control_rows = [
         {
@@ -100,9 +114,13 @@ def build_traceability(
             "clauses": {fw.id: list(c.clauses.get(fw.id, ())) for fw in catalog},
             "rule": _checked_by(c),
             "rationales": {fw: dict(clauses) for fw, clauses in c.rationales.items() if clauses},
+            "regimes": list(getattr(c, "regimes", ("gxp",))),
+            "operational": getattr(c, "operational", ""),
             "resource_types": list(c.resource_types),
             "config_rule": c.config_rule,
             "evidence": EVIDENCE,
+            "evidence_level": evidence[c.id].level,
+            "qualification": qualification.get(c.id),
             "counts": {k: results[c.id].count(k) for k in (COMPLIANT, DEVIATION, FAILED)},
             "resources": resources[c.id],
         }
@@ -113,27 +131,39 @@ def build_traceability(
     for fw in catalog:
         clauses = []
         for clause in fw.clauses:
+            key = (fw.id, clause.id)
             citing = [c.id for c in controls if clause.id in c.clauses.get(fw.id, ())]
-            status = clause_status(clause, citing, results)
-            clauses.append(
-                {
-                    "id": clause.id,
-                    "title": clause.title,
-                    "kind": clause.kind,
-                    "text": clause.text,
-                    "status": status,
-                    # A shared clause is only half met by infrastructure; the customer's
-                    # procedures carry the rest, and the report must not suggest otherwise.
-                    "customer_part": clause.kind == "shared" and status in (MET, MET_WITH_DEVIATION),
-                    "controls": citing,
-                    "resources": {cid: resources[cid] for cid in citing},
-                }
-            )
-        frameworks.append({"id": fw.id, "title": fw.title, "edition": fw.edition, "clauses": clauses})
+            codes, credit = CREDITS.get(key, ((), ""))
+            record = customer_records.get(key)
+            status = clause_status(clause.kind, key, [evidence[c] for c in citing], bool(codes), record is not None)
+            shared = clause.kind == "shared" or bool(codes)
+            clauses.append({
+                "id": clause.id,
+                "title": clause.title,
+                "kind": clause.kind,
+                "text": clause.text,
+                "regime": fw.regime,
+                "status": status,
+                "status_reason": _status_reason(status, citing, evidence, list(codes), key, clause.kind),
+                # A shared clause is only half met by infrastructure; the customer's procedures carry the rest,
+                # and the report must not suggest otherwise.
+                "customer_part": ("recorded" if record else "open") if shared and clause.kind != "procedural" else None,
+                "customer_record": record,
+                "not_applicable_reason": NOT_APPLICABLE_CLAUSES.get(key),
+                "controls": citing,
+                "rationales": {cid: next(c for c in controls if c.id == cid).rationale(fw.id, clause.id) for cid in citing},
+                "documents": [{"code": code, "title": BY_CODE[code].title, "stem": BY_CODE[code].stem} for code in codes],
+                "documents_rationale": credit,
+                "exceptions": sorted({r["exception"] for cid in citing for r in resources[cid] if r["exception"]}),
+                "resources": {cid: resources[cid] for cid in citing},
+            })
+        frameworks.append({"id": fw.id, "title": fw.title, "edition": fw.edition, "regime": fw.regime,
+                           "clauses": clauses})
 
     deviation_rows = [asdict(d) for d in sorted(set(deviations), key=lambda d: (d.pack, d.rule_id, d.stack, d.path))]
     finding_rows = [asdict(f) for f in sorted(set(findings), key=lambda f: (f.pack, f.rule_id, f.path))]
     known = {c.id for c in controls}
+    exceptions = exception_log(deviation_rows, {c.id: c for c in controls})
 
     record_rows = [_with_control_results(row, evaluations) for row in records or []]
 
@@ -143,21 +173,29 @@ def build_traceability(
         "records": record_rows,
         "generated_at": generated_at,
         "statuses": list(STATUSES),
+        "status_meanings": dict(MEANINGS),
+        "qualification_records": bool(qualification),
+        "regimes": regimes or [],
         "frameworks": frameworks,
         "controls": control_rows,
         "deviations": deviation_rows,
+        "exceptions": exceptions,
         "findings": finding_rows,
         "summary": {
             "frameworks": {
                 fw["id"]: {s: sum(1 for c in fw["clauses"] if c["status"] == s) for s in STATUSES}
                 for fw in frameworks
             },
+            "evidence_levels": {lvl: sum(1 for c in control_rows if c["evidence_level"] == lvl) for lvl in EVIDENCE_LEVELS},
             "controls": len(controls),
+            "operational_controls": sorted(c["id"] for c in control_rows if c["operational"]),
             "evaluations": len(evaluations),
             "resources_evaluated": len({(e.stack, e.logical_id) for e in evaluations}),
             # Evidence for a control the registry no longer has: shown, not silently dropped.
             "unregistered_controls": sorted({e.control_id for e in evaluations} - known),
             "deviations_by_pack": dict(sorted(Counter(d["pack"] for d in deviation_rows).items())),
+            "exceptions": len(exceptions),
+            "exceptions_by_risk": dict(sorted(Counter(e["risk"] for e in exceptions).items())),
             "findings_by_pack": dict(sorted(Counter(f["pack"] for f in finding_rows).items())),
         },
     }

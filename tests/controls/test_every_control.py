@@ -54,7 +54,11 @@ def test_every_clause_has_its_rationale(control):
     for framework, clauses in control.rationales.items():
         for clause, why in clauses.items():
             assert len(why.split()) >= 6, f"{control.id} {framework} {clause}: say how the control serves it"
-    assert any(control.clauses.values()), f"{control.id} cites no clause"
+    if control.operational:
+        # Kept for how the platform performs, claiming no clause: it says why in words a QA lead can judge.
+        assert not any(control.clauses.values()) and len(control.operational.split()) >= 10, control.id
+    else:
+        assert any(control.clauses.values()), f"{control.id} cites no clause"
 
 
 def test_registry_matches_the_catalog():

@@ -36,7 +36,6 @@ CONTROL = Control(
         "11.10(e)": "Audit evidence in CloudWatch Logs is kept secure and is not expired before the period the config sets.",
     },
     annex11={
-        "9": "Log-based audit evidence stays available for review for the configured period.",
         "7.1": "Logged data is secured electronically and stays accessible through its retention period.",
     },
     jp_eres={"3.1.3": "Preservation: logs are kept for the configured retention period."},

@@ -54,7 +54,6 @@ CONTROL = Control(
     ),
     part11={"11.10(e)": "Who read, wrote or deleted which object, and when, is recorded by S3 itself, independent of the operator."},
     annex11={
-        "9": "Access to GMP data leaves a trail that can be reviewed.",
         "12.4": "The identity of whoever accessed or changed stored data is recorded with date and time.",
     },
     jp_eres={"3.1.1": "Authenticity: every access to a record is attributable to a requester."},

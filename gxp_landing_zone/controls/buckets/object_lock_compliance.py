@@ -43,7 +43,6 @@ CONTROL = Control(
     },
     annex11={
         "7.1": "Stored data is secured electronically against deletion and alteration for its retention period.",
-        "17": "Archived audit data and manifests stay intact and accessible for as long as they must be kept.",
     },
     jp_eres={
         "3.1.1": "Authenticity: a stored version cannot be rewritten, so what was recorded is what is read.",

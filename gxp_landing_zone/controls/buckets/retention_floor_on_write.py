@@ -113,7 +113,6 @@ CONTROL = Control(
     },
     annex11={
         "7.1": "The retention the organization set is a floor every write must meet, not a default a writer can undercut.",
-        "17": "Archived data cannot be given an archiving period shorter than the one defined.",
     },
     jp_eres={"3.1.3": "Preservation: no writer can shorten how long a record is kept."},
     resource_types=("AWS::S3::Bucket",),

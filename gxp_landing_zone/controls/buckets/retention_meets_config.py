@@ -42,7 +42,6 @@ CONTROL = Control(
     },
     annex11={
         "7.1": "The lock lasts the whole retention period the organization set, not a shorter one.",
-        "17": "Archived data stays available for its defined archiving period.",
     },
     jp_eres={"3.1.3": "Preservation: records are protected for the full retention period."},
     resource_types=("AWS::S3::Bucket",),

@@ -37,7 +37,6 @@ CONTROL = Control(
         "11.10(d)": "No one reaches the records over an unencrypted channel, where credentials and content could be taken.",
     },
     annex11={
-        "5": "Data exchanged with the storage is protected in transit, a built-in check for secure exchange.",
         "12.1": "Logical access is restricted to authenticated, encrypted connections.",
     },
     jp_eres={"3.1.1": "Authenticity: records cannot be altered in transit."},

@@ -20,7 +20,6 @@ CONTROL = Control(
     },
     annex11={
         "7.1": "Stored data is protected against loss through overwriting or deletion.",
-        "9": "Earlier versions remain, so a change to GMP-relevant data can be traced to what it replaced.",
     },
     jp_eres={"3.1.1": "Authenticity: changes are traceable because the prior version is never lost."},
     resource_types=("AWS::S3::Bucket",),

@@ -35,9 +35,9 @@ CONTROL = Control(
         "SPOT_CAPACITY_OPTIMIZED), so jobs are interrupted as rarely as Spot allows; how an interruption is handled "
         "is GXP-BATCH-01's."
     ),
-    part11={
-        "11.10(a)": "Computations run with the fewest interruptions Spot allows, so the system performs as consistently as it was validated to.",
-    },
+    operational=(
+        "Spot capacity comes from the pools least likely to be reclaimed, so computations finish in the time PQ-02 states; cost and reliability, not a clause of a traced regulation."
+    ),
     resource_types=("AWS::Batch::ComputeEnvironment",),
     check=check,
     # Any Spot environment of a workload account, the estate's or not, is judged.

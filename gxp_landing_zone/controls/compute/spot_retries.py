@@ -95,12 +95,9 @@ CONTROL = Control(
         "infrastructure failures, and ends its rules with a catch-all EXIT: an interrupted computation resumes "
         "from its checkpoint and a failed one is never re-run into a different result."
     ),
-    part11={
-        "11.10(a)": "A computation's failure stands as its result instead of being retried until some attempt succeeds, so results are reliable and invalid runs stay discernible.",
-    },
-    annex11={
-        "5": "The retry rules are a built-in check on processing: only infrastructure interruptions are re-processed.",
-    },
+    operational=(
+        "A Spot interruption resumes the computation and a failed one is never re-run into a different result; PQ-02 exercises it. Reliability of the computation, not a clause of a traced regulation."
+    ),
     resource_types=("AWS::Batch::JobDefinition",),
     check=check,
     deployed=DeployedCheck(read=when_compute_runs(job_definitions), accounts=WORKLOADS, regions="workload"),

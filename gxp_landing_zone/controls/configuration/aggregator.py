@@ -34,11 +34,7 @@ CONTROL = Control(
     id="GXP-CFG-05",
     title="Organization-wide compliance view",
     statement="The audit account aggregates AWS Config data from every account of the organization in every region.",
-    part11={
-        "11.10(a)": "The compliance state of every account and region is visible in one place, so none escapes evaluation.",
-    },
     annex11={
-        "11": "Periodic evaluation covers the whole estate from one aggregated view.",
         "4.3": "The aggregated inventory lists every resource of every account.",
     },
     resource_types=("AWS::Config::ConfigurationAggregator",),

@@ -99,12 +99,9 @@ CONTROL = Control(
         "account public access, root MFA, password policy and IAM user policies) are deployed under their "
         "gxp- names, unscoped, with their validated parameters."
     ),
-    part11={
-        "11.10(a)": "Config rules continuously test that the audit substrate keeps the settings it was validated with.",
-    },
     annex11={
-        "10": "A configuration change that leaves the validated baseline is detected, whoever made it.",
-        "11": "Every account and region is evaluated against the baseline continuously, not only at periodic review.",
+        "13": "A configuration that leaves the validated baseline raises a NON_COMPLIANT evaluation, the event an "
+              "incident is reported and assessed from.",
     },
     resource_types=("AWS::Config::ConfigurationRecorder",),
     check=check,

@@ -24,11 +24,9 @@ CONTROL = Control(
         "encrypted with the log-archive key."
     ),
     part11={
-        "11.10(k)": "The time-sequenced record of configuration changes is kept outside the account it describes.",
         "11.10(e)": "Configuration history is kept where the account that changed cannot alter or delete it.",
     },
     annex11={
-        "10": "The record of every configuration change is preserved for change-control review.",
         "4.3": "The inventory history of every account is kept in one place.",
     },
     jp_eres={"3.1.3": "Preservation: configuration history is kept in the protected log archive."},

@@ -77,11 +77,7 @@ CONTROL = Control(
         "An enabled rule on each account's default event bus forwards every AWS Config compliance change to the "
         "audit account's event bus, where non-compliance raises an alert."
     ),
-    part11={
-        "11.10(a)": "A resource that leaves its validated state is reported outside the account it happened in, to QA.",
-    },
     annex11={
-        "11": "Every compliance change reaches the audit account, which evaluates the whole estate continuously.",
         "13": "Drift is reported as an incident to the people who assess it, with no one in the account able to silence it.",
     },
     resource_types=("AWS::Config::ConfigurationRecorder",),

@@ -47,9 +47,9 @@ CONTROL = Control(
         "Every HealthOmics run group caps vCPUs, GPUs, concurrent runs and run duration (minutes) at or below the "
         "config's omics_max_* ceilings for its account."
     ),
-    part11={
-        "11.10(a)": "Runs execute within the resource and time limits the system was specified and validated with; a run past its duration is stopped.",
-    },
+    operational=(
+        "Runs stay within the resource and time limits they were specified with, so one run cannot starve the account; capacity, not a clause of a traced regulation."
+    ),
     resource_types=("AWS::Omics::RunGroup",),
     check=check,
     deployed=RUN_GROUPS_CHECK,

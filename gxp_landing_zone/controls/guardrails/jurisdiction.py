@@ -87,6 +87,8 @@ CONTROL = Control(
         "7.1": "Regulated data is stored only where the account's validated baseline and its jurisdiction's obligations apply.",
     },
     jp_eres={"3.1.3": "Preservation: records of a Japanese account are kept in Japan, under the rules they are kept for."},
+    # Where data may be stored is also what GDPR (Chapter V transfers) and APPI (cross-border provision) regulate.
+    regimes=("gxp", "gdpr", "appi"),
     resource_types=(UNIT,),
     check=check,
     deployed=REGULATED_UNIT,

@@ -54,7 +54,6 @@ CONTROL = Control(
     },
     annex11={
         "7.1": "The archive is secured against deletion and weakening through its retention period.",
-        "17": "Archived logs keep their integrity and accessibility whatever happens in the log-archive account.",
     },
     jp_eres={"3.1.3": "Preservation: the audit records are kept intact for their retention period."},
     resource_types=(UNIT,),

@@ -52,13 +52,6 @@ CONTROL = Control(
         f"Every model a SageMaker pipeline registers is registered as {PENDING} and records the training data "
         "version and training image digest on the model version, so promotion is a separate, attributable decision."
     ),
-    part11={
-        "11.10(f)": "Registration and approval are sequenced steps: no model version is deployable before someone approves it.",
-        "11.10(g)": "Promotion is an act of its own, which only those permitted to approve model packages can perform.",
-    },
-    annex11={
-        "10": "A new model version enters use only through a controlled, recorded approval.",
-    },
     jp_eres={
         "3.1.1": "Authenticity: the data version and image that produced a model stay traceable on the model version itself.",
     },

@@ -78,9 +78,9 @@ CONTROL = Control(
         "bucket and may wait for capacity at least as long as it may run, so a reclaimed job resumes rather than "
         "restarts."
     ),
-    part11={
-        "11.10(a)": "Spot interruptions do not change how a training run proceeds: it continues from its last checkpoint within its time limits.",
-    },
+    operational=(
+        "A reclaimed training job resumes from its last checkpoint within its time limits (PQ-02); reliability of the computation, not a clause of a traced regulation."
+    ),
     resource_types=("AWS::SageMaker::Pipeline",),
     check=check,
     deployed=PIPELINE,

@@ -57,10 +57,11 @@ CONTROL = Control(
     ),
     part11={"11.10(c)": "Records are kept where the organization's retention and protection obligations for them apply."},
     annex11={
-        "1": "Where data may be stored is decided by the documented risk assessment (the config's jurisdictions), and enforced.",
         "7.1": "Data is stored only in locations whose protection the organization has qualified.",
     },
     jp_eres={"3.1.3": "Preservation: JP records are preserved in Japan, under the regime that governs them."},
+    # Where data may be stored is also what GDPR (Chapter V transfers) and APPI (cross-border provision) regulate.
+    regimes=("gxp", "gdpr", "appi"),
     resource_types=("AWS::S3::Bucket",),
     check=check,
     deployed=RECORDS_BUCKETS,

@@ -55,10 +55,6 @@ CONTROL = Control(
         "11.10(c)": "A replica keeps every record the source keeps: deletions are not propagated to it.",
         "11.10(d)": "Identified records are never copied to another account, where other people have access.",
     },
-    annex11={
-        "1": "Which data may be copied, and where to, is decided by the risk assessment recorded in the config.",
-        "7.2": "A replica is a faithful copy of the records, not one that a deletion in the source can empty.",
-    },
     jp_eres={"3.1.3": "Preservation: copies of records keep what the original keeps."},
     resource_types=("AWS::S3::Bucket",),
     check=check,

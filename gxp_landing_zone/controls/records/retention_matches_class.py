@@ -49,7 +49,6 @@ CONTROL = Control(
     },
     annex11={
         "7.1": "Records are secured against deletion and alteration for the retention period defined for their class.",
-        "17": "Archived records remain available for their defined archiving period and no longer than the organization decided.",
     },
     jp_eres={"3.1.3": "Preservation: each class of records is kept for its retention period, by a lock no one can lift."},
     resource_types=("AWS::S3::Bucket",),

@@ -19,10 +19,9 @@ CONTROL = Control(
         "Lambda functions have active X-Ray tracing, so sampled requests can be followed through every service they "
         "touched."
     ),
-    part11={
-        "11.10(a)": "Traces show how requests actually flowed and where they failed, evidence that the functions perform as validated.",
-    },
-    jp_eres={"3.1.1": "Authenticity includes a validated system; traces support showing it behaves as validated."},
+    operational=(
+        "Traces show where a request to the signature service failed, which incident analysis uses; sampling means not every call is traced, so it is no audit trail."
+    ),
     resource_types=("AWS::Lambda::Function",),
     check=check,
     deployed=service_check(lambda reader: list(signature_functions(reader).values())),

@@ -102,7 +102,6 @@ CONTROL = Control(
         "the signer's account is still enabled (a sign-in token outlives the account's disablement)."
     ),
     part11={
-        "11.300(c)": "A signer deauthorised for a lost or compromised credential cannot sign with a token issued before.",
         "11.10(d)": "Access ends the moment an administrator disables the account, not when the token expires.",
     },
     annex11={"12.1": "Withdrawn access is enforced at the moment of signing."},

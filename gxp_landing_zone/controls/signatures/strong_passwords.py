@@ -46,7 +46,6 @@ CONTROL = Control(
     part11={
         "11.200(a)": "The password component is hard to guess, so it stays usable only by its genuine owner.",
         "11.300(d)": "Long passwords with every character class resist guessing and brute force.",
-        "11.300(b)": "An issued temporary password that is not taken up lapses within days, so the issuance is recalled.",
     },
     annex11={"12.1": "The knowledge factor that restricts access cannot be trivially guessed."},
     jp_eres={"4": "The password part of the signer's credentials cannot easily be used by someone else."},

@@ -38,10 +38,11 @@ CONTROL = Control(
         "a region of its jurisdiction (EU data in the EU, JP data in Japan)."
     ),
     annex11={
-        "1": "Where data may live is decided by the documented risk assessment (the config's regions and jurisdictions), and enforced.",
         "7.1": "Data is stored only in locations whose protection the organization has qualified.",
     },
     jp_eres={"3.1.3": "Preservation: JP records are preserved in Japan, under the regime that governs them."},
+    # Where data may be stored is also what GDPR (Chapter V transfers) and APPI (cross-border provision) regulate.
+    regimes=("gxp", "gdpr", "appi"),
     resource_types=STATEFUL_TYPES,
     check=check,
     deployed=DeployedCheck(read=estate_buckets, accounts=frozenset({LOG_ARCHIVE, REGULATED, RESEARCH}), regions="workload"),

@@ -51,7 +51,6 @@ CONTROL = Control(
     },
     annex11={
         "7.1": "Data is secured against loss through the retention period, whatever happens to the deployment.",
-        "17": "Archived data remains available after the system that wrote it changes.",
     },
     jp_eres={"3.1.3": "Preservation: records survive changes to the infrastructure that holds them."},
     resource_types=STATEFUL_TYPES,

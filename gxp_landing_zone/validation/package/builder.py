@@ -290,7 +290,7 @@ def build_package(
                 "clause_title": clause["title"],
                 "kind": clause["kind"],
                 "status": clause["status"],
-                "customer_part": bool(clause["customer_part"]),
+                "customer_part": clause["customer_part"],
                 "requirements": [requirement_id(c) for c in cids],
                 "controls": cids,
                 "rules": [rules[c] for c in cids if c in rules],

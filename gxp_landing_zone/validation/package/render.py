@@ -8,8 +8,8 @@ import json
 from html import escape
 from pathlib import Path
 
-from ..report import CSS as REPORT_CSS
 from ..report import STATUS_MEANING
+from ..report_html import CSS as REPORT_CSS
 from .builder import clause_key
 from .tables import csv_rows, write_csv
 from .schema import SCHEMA, validate

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from ..statuses import STATUSES
+
 _STR = {"type": "string"}
 _STRS = {"type": "array", "items": _STR}
 _NSTR = {"type": ["string", "null"]}
@@ -32,10 +34,7 @@ SCHEMA: dict = {
     "$defs": {
         "framework_id": {"type": "string", "enum": ["part11", "annex11", "jp-eres"]},
         "clauses": {"type": "object", "additionalProperties": _STRS},
-        "status": {"type": "string", "enum": [
-            "met", "met with deviation", "not met", "no resources in scope", "not yet covered",
-            "customer responsibility",
-        ]},
+        "status": {"type": "string", "enum": list(STATUSES)},
         "requirement": _obj({
             "id": {"type": "string", "pattern": "^URS-[A-Z0-9-]+$"},
             "control": {"type": "string", "pattern": "^GXP-[A-Z0-9-]+$"},
@@ -52,7 +51,7 @@ SCHEMA: dict = {
             "clause_title": _STR,
             "kind": {"type": "string", "enum": ["technical", "shared", "procedural"]},
             "status": {"$ref": "#/$defs/status"},
-            "customer_part": {"type": "boolean"},
+            "customer_part": {"type": ["string", "null"], "enum": ["open", "recorded", None]},
             "requirements": _STRS,
             "controls": _STRS,
             "rules": _STRS,

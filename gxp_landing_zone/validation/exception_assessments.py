@@ -1,0 +1,168 @@
+"""The risk assessment of every accepted design exception, one per distinct reason.
+
+An acknowledgement in the code (constructs/acknowledge.py) records a rule and the reason it is
+accepted on a construct; every resource under that construct is covered. The exception log groups
+them by reason: one entry per decision a QA lead approves, not one row per resource. Each entry is
+assessed here: its risk (what could go wrong if the reason were false), the compensating controls
+that keep the risk where it is, and the clauses the excepted rules touch besides those of any GXP
+control excepted. ``match`` is a phrase of the reason; a reason no assessment matches shows as "not
+assessed" in the log, and tests/test_exception_log.py fails until it is assessed here.
+
+Risk: low - nothing regulated is stored or decided by what is excepted; medium - a safeguard is
+relaxed on something that supports regulated data, with a compensating control in force; high -
+regulated data itself is less protected (none is accepted today).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Assessment:
+    id: str
+    match: str
+    risk: str  # low | medium | high
+    why: str  # why the risk is what it is
+    compensating: str
+    clauses: tuple[tuple[str, str], ...] = ()
+
+
+LAMBDA = "deployment-time function"
+IAM_WILDCARD = (("part11", "11.10(d)"), ("annex11", "12.1"))
+NO_REPLICA = (("annex11", "7.2"),)
+SSE_S3 = (("part11", "11.10(d)"),)
+
+ASSESSMENTS = (
+    # -- deployment-time functions and their roles ------------------------------------------------------------
+    Assessment("DEV-001", "Runs only during deployment to make one account-settings call", "low",
+               "A deployment-time function holds no record; a failure fails the deployment visibly.",
+               "CloudFormation reports the call's failure and rolls back; CloudTrail records each invocation."),
+    Assessment("DEV-002", "The settings act on the account itself and have no resource ARN", "low",
+               "The account-settings API has no resource ARN to name; the role can do nothing else.",
+               "The role's other statements name one log group; the SCPs deny weakening the settings afterwards.",
+               IAM_WILDCARD),
+    Assessment("DEV-003", "Holds only the applier's own lines", "low",
+               "The log group holds which setting was applied, never a record or an audit event.",
+               "CloudWatch Logs encrypts at rest with its own key; ten-year retention; CloudTrail keeps the API calls.",
+               (("part11", "11.10(e)"),)),
+    Assessment("DEV-004", "Deployment-time function of aws-cdk-lib that removes the rules", "low",
+               "A function CDK runs once to close the default security group; it handles no record.",
+               "CloudTrail and CloudFormation events record each invocation."),
+    # -- networks ----------------------------------------------------------------------------------------------
+    Assessment("DEV-005", "No network interface uses the default security group", "low",
+               "Nothing is attached to the default group, so its rules admit nothing.",
+               "The AWS Config rule VPC_DEFAULT_SECURITY_GROUP_CLOSED reports the group after deployment; "
+               "GXP-NET-02/03 keep regulated VPCs off the internet.", (("part11", "11.10(d)"),)),
+    Assessment("DEV-006", "Research account only, where the config sets nat_allowed", "low",
+               "Only the research account, outside the validation boundary, has an internet route.",
+               "GXP-NET-02 forbids any internet path in regulated accounts; GXP-NET-03 keeps instances private."),
+    # -- IAM wildcards the API forces -------------------------------------------------------------------------------
+    Assessment("DEV-007", "Config writes one object per snapshot and history file", "low",
+               "Config names its objects at delivery; the wildcard is one prefix of one bucket.",
+               "The bucket denies deletion (GXP-S3-05); the key is narrowed by kms:ResourceAliases.", IAM_WILDCARD),
+    Assessment("DEV-008", "Pipeline jobs, model versions and objects get names at run time", "medium",
+               "Wildcards cover training data and models of regulated accounts, though within one prefix each.",
+               "Each wildcard is bounded to the pipeline's own prefix, group or bucket path; GXP-ML-01 isolates "
+               "training; the records keys' policies still decide who decrypts.", IAM_WILDCARD),
+    Assessment("DEV-009", "AWS maintains this service-role policy", "low",
+               "A service role of AWS Config or API Gateway, maintained by AWS for exactly that service.",
+               "The role trusts only its service principal; GXP-IAM-01 keeps people off IAM."),
+    Assessment("DEV-010", "Any record version in the configured records buckets may be signed or verified", "medium",
+               "The signing function may read any record object of the configured buckets.",
+               "It reads, never writes; authority per record class is checked in code (GXP-ESIG-09) and every "
+               "signature is in the ledger and the locked manifest bucket.", IAM_WILDCARD),
+    Assessment("DEV-011", "xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level", "low",
+               "Tracing actions have no resource ARN; the statement holds only those two.",
+               "The statement grants writing traces, nothing that reads or changes a record.", IAM_WILDCARD),
+    Assessment("DEV-012", "Read sets, references, run outputs and log streams are named at run time", "medium",
+               "Genomic data of regulated accounts is reachable within one store or prefix.",
+               "Each wildcard stays inside one store or prefix; GXP-OMICS-01 encrypts the stores under the "
+               "account's key.", IAM_WILDCARD),
+    Assessment("DEV-013", "Replication copies every object version of this one de-identified class bucket", "low",
+               "Only de-identified data replicates, to the one destination the config names.",
+               "GXP-REC-04 restricts replication to de-identified classes and configured targets; the destination "
+               "key is narrowed by kms:ResourceAliases.", IAM_WILDCARD),
+    Assessment("DEV-014", "IAM cannot name a KMS key by alias for Decrypt", "low",
+               "IAM cannot name a key by alias; the statement names every key of the account.",
+               "kms:ResourceAliases limits it to the records keys and kms:ViaService to reads through S3.", IAM_WILDCARD),
+    Assessment("DEV-015", "Manifest copies are written once per signature", "low",
+               "Manifest objects are named per signature at run time; the wildcard is one prefix.",
+               "Object Lock COMPLIANCE makes each written copy immutable (GXP-ESIG-07).", IAM_WILDCARD),
+    Assessment("DEV-016", "The ECS agent on Batch container instances needs exactly this AWS-maintained policy", "low",
+               "AWS keeps the ECS agent's policy current; a copy would break registration.",
+               "The instance role is used only by Batch hosts in the workload VPC (GXP-NET-02/03)."),
+    Assessment("DEV-017", "ecr:GetAuthorizationToken has no resource-level permissions", "low",
+               "The token call has no resource ARN.", "Image reads are limited to the one worker repository.",
+               IAM_WILDCARD),
+    Assessment("DEV-018", "Jobs write checkpoint objects under checkpoints/", "low",
+               "Checkpoints are resumable job state, not records; the wildcard is one prefix.",
+               "The checkpoint bucket is encrypted and expires its objects after 14 days.", IAM_WILDCARD),
+    Assessment("DEV-019", "Auditors read any object of the two named log buckets", "low",
+               "Read-only access for auditors to the two log buckets they must review.",
+               "The log-archive key lets only this role decrypt (GXP-TRAIL-03); reads are in the trail.", IAM_WILDCARD),
+    Assessment("DEV-020", "The log-archive key lives in another account", "low",
+               "The key's ID is unknown at synthesis; the statement names every key of that account.",
+               "kms:ResourceAliases pins it to alias/gxp/log-archive.", IAM_WILDCARD),
+    # -- functions of the signature service ---------------------------------------------------------------------------
+    Assessment("DEV-021", "Invoked synchronously only", "low",
+               "A dead-letter queue applies only to asynchronous invocation; every caller sees its failure.",
+               "API Gateway access logs (GXP-API-02) and refused-signature events (GXP-ESIG-08) record failures."),
+    Assessment("DEV-022", "The function reaches only regional AWS APIs", "medium",
+               "The signature functions run outside a VPC and reach AWS APIs over the public endpoints.",
+               "TLS with SigV4 only, least-privilege roles, WAF in front of the API; no VPC resource is reached.",
+               (("annex11", "12.1"),)),
+    Assessment("DEV-023", "Caching is off on purpose", "low",
+               "No cache means nothing to encrypt; a cache could serve a stale verification.",
+               "Every verify reads the ledger and the object version afresh."),
+    Assessment("DEV-024", "A client certificate authenticates API Gateway to HTTP back ends", "low",
+               "Client certificates serve HTTP back ends; every integration here is a Lambda invocation.",
+               "Clients reach the API over HTTPS only; Lambda integrations are SigV4-signed inside AWS."),
+    Assessment("DEV-025", "Point-in-time recovery keeps 35 days of continuous backups", "medium",
+               "The ledger table is in no AWS Backup plan: its recovery rests on point-in-time recovery and the "
+               "manifest copies.", "PITR (GXP-DDB-01) and the Object Lock manifest copy of every entry "
+               "(GXP-ESIG-07), from which the ledger can be rebuilt.", NO_REPLICA),
+    # -- no second region ---------------------------------------------------------------------------------------------
+    Assessment("DEV-026", "Identified records must stay in their jurisdiction", "medium",
+               "Records have no replica in a second region; a regional loss would make them unavailable.",
+               "S3's multi-zone durability, Object Lock COMPLIANCE, versioning and the deny-delete policy "
+               "(GXP-S3-01/03/05); the back-up controls of Annex 11 7.2 are not in place yet.", NO_REPLICA),
+    Assessment("DEV-027", "No second region is configured for workload accounts yet", "low",
+               "Compute buckets have no replica; they hold artefacts that can be rebuilt.",
+               "Versioning and the deny-delete policy.", NO_REPLICA),
+    Assessment("DEV-028", "Signature manifests stay in the jurisdiction", "medium",
+               "Manifest copies have no replica in a second region.",
+               "Object Lock COMPLIANCE and versioning; the DynamoDB ledger holds an independent copy.", NO_REPLICA),
+    Assessment("DEV-029", "Holds resumable job state only, deleted after 14 days", "low",
+               "Checkpoints can be recomputed from the job's inputs.", "A lost checkpoint costs one re-run.",
+               NO_REPLICA),
+    Assessment("DEV-030", "Access-log objects describe requests to the record buckets", "low",
+               "Server access logs have no replica in a second region.",
+               "The organization trail's data events (GXP-TRAIL-05) record the same requests.", NO_REPLICA),
+    Assessment("DEV-031", "No second log-archive region is configured yet", "medium",
+               "The audit trail and Config history have no replica in a second region.",
+               "Object Lock COMPLIANCE, versioning and the deny-delete policy; CloudTrail digest files make any "
+               "loss or alteration detectable (GXP-TRAIL-02).", NO_REPLICA + (("part11", "11.10(e)"),)),
+    # -- encryption -------------------------------------------------------------------------------------------------------
+    Assessment("DEV-032", "S3 server access log delivery supports only SSE-S3 on the destination bucket; the bucket "
+               "holds request metadata, not record content", "low",
+               "Access logs are encrypted with S3-managed keys because delivery supports nothing else.",
+               "They hold request metadata only; the bucket denies deletion and public access.", SSE_S3),
+    Assessment("DEV-033", "holds request metadata about record access", "low",
+               "Access logs of record buckets are encrypted with S3-managed keys (delivery supports nothing else).",
+               "They hold request metadata, never record content; the trail's data events are KMS-encrypted.", SSE_S3),
+    Assessment("DEV-034", "holds request metadata about manifest access", "low",
+               "Access logs of the manifest bucket are encrypted with S3-managed keys.",
+               "They hold request metadata, never signature content.", SSE_S3),
+    Assessment("DEV-035", "KMS rotates only symmetric encryption keys", "low",
+               "The record-signing key cannot rotate; a new key would stop earlier records verifying.",
+               "The private key never leaves KMS; only QA's roles may sign; every kms:Sign call is in the "
+               "organization trail."),
+)
+
+
+def assessment_for(reason: str) -> Assessment | None:
+    """The assessment whose phrase the reason contains (the longest phrase wins, so a specific assessment
+    beats a general one)."""
+    found = [a for a in ASSESSMENTS if a.match in reason]
+    return max(found, key=lambda a: len(a.match)) if found else None
