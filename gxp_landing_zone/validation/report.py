@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import csv
 import json
-from html import escape
 from pathlib import Path
 
+from .report_records import RECORD_HEADER, RESULT_LABEL, _record_cells, _record_row, _records_by_account  # noqa: F401
 from .statuses import MEANINGS
 
 TRACE_COLUMNS = (
@@ -19,7 +19,6 @@ DEVIATION_COLUMNS = ("rule_id", "pack", "stack", "logical_id", "resource_type", 
 EXCEPTION_COLUMNS = ("id", "risk", "reason", "risk_rationale", "compensating", "rules", "clauses", "resources", "rows")
 SHARED_NOTE = "The customer's procedures are also needed."
 STATUS_MEANING = MEANINGS
-RESULT_LABEL = {"COMPLIANT": "compliant", "NON_COMPLIANT": "not compliant", "CANNOT_PROVE": "cannot be proven"}
 
 
 def write_report(out_dir: Path, traceability: dict) -> list[Path]:
@@ -106,44 +105,10 @@ def _exceptions_csv(path: Path, t: dict) -> None:
     _write_csv(path, EXCEPTION_COLUMNS, [exception_cells(e) for e in t.get("exceptions", [])])
 
 
-def _controls_summary(row: dict) -> str:
-    controls = row.get("controls") or {}
-    failed = [c for c, r in controls.items() if r != "compliant"]
-    if not controls:
-        return "not evaluated"
-    return f"{len(controls)} controls passed" if not failed else "not met or deviation: " + ", ".join(failed)
-
-
-def _record_cells(row: dict) -> dict:
-    return {
-        **row,
-        "de_identified": "yes" if row["de_identified"] else "no",
-        "replication_targets": "; ".join(row["replication_targets"]) or "none",
-        "controls": _controls_summary(row),
-    }
-
-
 def _records_csv(path: Path, t: dict) -> None:
     from .traceability import RECORD_COLUMNS
 
     _write_csv(path, RECORD_COLUMNS, [_record_cells(r) for r in t.get("records", [])])
-
-
-def _records_by_account(t: dict) -> dict[tuple[str, str, str], list[dict]]:
-    grouped: dict[tuple[str, str, str], list[dict]] = {}
-    for row in t.get("records", []):
-        grouped.setdefault((row["account"], row["account_id"], row["jurisdiction"]), []).append(row)
-    return grouped
-
-
-RECORD_HEADER = ("Class", "Bucket", "Retention", "Key", "Region", "Jurisdiction", "Replication target", "Controls")
-
-
-def _record_row(row: dict) -> tuple:
-    cells = _record_cells(row)
-    return (cells["data_class"] + (" (de-identified)" if row["de_identified"] else ""), cells["bucket"],
-            f'{cells["retention"]} ({cells["retention_days"]} days, {cells["lock_mode"]})', cells["key"],
-            cells["region"], cells["jurisdiction"], cells["replication_targets"], cells["controls"])
 
 
 # -- Markdown ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from html import escape
 from pathlib import Path
 
 from .print_css import PRINT_CSS
-from .report import RECORD_HEADER, RESULT_LABEL, _record_row, _records_by_account
+from .report_records import RECORD_HEADER, RESULT_LABEL, _record_row, _records_by_account
 from .statuses import MEANINGS
 
 CSS = """
