@@ -441,17 +441,22 @@ def test_cli_writes_chained_json_and_csv_and_exits_by_outcome(monkeypatch, capsy
     with mock_aws():
         build_log_archive(boto3.Session(region_name=REGION), config, names)
         build_governance({"log-archive": boto3.Session(region_name=REGION)}, config, names)
-        code, out, err = run_cli(capsys, tmp_path / "ok", "--account-role", "log-archive")
+        from tests.record_keys import make_signing_key
+
+        key = make_signing_key(boto3.Session(region_name=REGION), alias=None)
+        code, out, err = run_cli(capsys, tmp_path / "ok", "--account-role", "log-archive", "--signing-key", key)
         assert (code, err) == (0, "")
-        assert "0 failed" in out
+        assert "0 failed" in out and "(sealed)" in out
         (json_file,) = (tmp_path / "ok").glob("*.json")
         (csv_file,) = (tmp_path / "ok").glob("*.csv")
-        entries = json.loads(json_file.read_text())
+        record = json.loads(json_file.read_text())
+        entries = record["entries"]
         assert verify_chain(entries) is None and len(entries) == len(csv_file.read_text().splitlines()) - 1
+        assert record["kind"] == "iq" and record["seal"]["entries"] == len(entries)
 
         boto3.client("s3", region_name=REGION).put_bucket_versioning(
             Bucket=names.config_bucket, VersioningConfiguration={"Status": "Suspended"})
-        code, out, _ = run_cli(capsys, tmp_path / "bad", "--account-role", "log-archive")
+        code, out, _ = run_cli(capsys, tmp_path / "bad", "--account-role", "log-archive", "--signing-key", key)
         assert code == 1 and f"FAIL GXP-S3-03 {names.config_bucket}" in out
 
 

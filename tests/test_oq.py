@@ -36,6 +36,7 @@ from gxp_landing_zone.validation.record import verify_chain
 from tests.test_iq import REFERENCE_CONFIG, REGION, bucket_policy, build_config_recorder, session_for, without_any_credentials
 from tests.test_iq import fake_credentials  # noqa: F401  (autouse fixture: moto credentials)
 from tests.test_iq_workloads import REGULATED, build_records
+from tests.record_keys import make_signing_key
 
 SIG_API = "https://abc123.execute-api.us-east-1.amazonaws.com/v1/"
 SIGNING_CLASS = "analytical-results"  # has record classes (batch-record, deviation) in the reference config
@@ -117,6 +118,9 @@ def build_estate(session, config, names, account_id):
         bucket = names.records_bucket(data_class.name, account_id, REGION)
         session.client("s3").put_bucket_policy(Bucket=bucket, Policy=bucket_policy(bucket, tls=False))
     build_config_recorder(session, names, account_id)
+    # OQ-ALERT-01 puts its test event on the audit account's bus, named by ARN; moto resolves a bus ARN
+    # in the caller's own account, so the bus is made there.
+    session.client("events", region_name=config.home_region).create_event_bus(Name=names.audit_bus_name)
 
 
 def step(results, test_id, number, kind="step"):
@@ -138,8 +142,12 @@ def test_correct_estate_passes_every_automated_step(validation):
     assert failing_steps(results) == set(), [r for r in results if r.outcome == "fail"]
     tests = verdicts(results)
     # No token: the signature steps are not executed, never passed.
-    assert tests == {**{t: "pass" for t in AUTOMATED - {"OQ-SIG-01"}}, "OQ-SIG-01": "not executed",
-                     "OQ-AUD-01": "manual", "OQ-AUD-02": "manual"}
+    signature_tests = {"OQ-SIG-01", "OQ-SIG-02", "OQ-SIG-03", "OQ-SIG-04", "OQ-SIG-05", "OQ-SIG-06"}
+    assert tests == {**{t: "pass" for t in AUTOMATED - signature_tests - {"OQ-ALERT-01"}},
+                     **{t: "not executed" for t in signature_tests},
+                     # The event is accepted by the bus; its arrival is confirmed by each subscriber by hand.
+                     "OQ-ALERT-01": "manual", "OQ-AUD-01": "manual", "OQ-AUD-02": "manual"}
+    assert step(results, "OQ-ALERT-01", "1").outcome == "pass"
     account = config.account(REGULATED).id
     bucket = names.records_bucket("deidentified-analytics", account, REGION)  # shortest retention: 10 years
     first = step(results, "OQ-REC-01", "1")
@@ -147,7 +155,7 @@ def test_correct_estate_passes_every_automated_step(validation):
     assert {r.test_id for r in results if r.kind == "restore" or r.kind == "clean-up"} == set()
     for r in results:
         assert r.caller.startswith(f"arn:aws:sts::{account}:assumed-role/") and r.checked_at.endswith("+00:00")
-        assert r.controls or r.test_id == "OQ-SIG-01"
+        assert r.controls or r.test_id.startswith("OQ-SIG-")
     # The two locked versions stay, labelled as test data with their retain-until dates.
     kept = [json.loads(r.observed) for r in results if r.kind == "test data"]
     assert len(kept) == 2 and {k["bucket"] for k in kept} == {bucket}
@@ -289,15 +297,24 @@ def test_unlocked_bucket_fails_the_first_step(validation):
 
 class FakeSignatureApi:
     """Answers POST /signatures and GET /signatures/verify as the deployed API would; ``second_valid``
-    makes it report the changed version as signed (the fault the step must catch)."""
+    makes it report the changed version as signed (the fault the step must catch). ``refusals``: token ->
+    (status, error code) the service answers for that identity; a meaning other than ``first_meaning`` on an
+    unsigned version is out of sequence (409), unless ``accept_everything``."""
 
-    def __init__(self, *, second_valid=False):
+    def __init__(self, *, second_valid=False, refusals=None, first_meaning=None, accept_everything=False):
         self.calls, self.second_valid, self.signed = [], second_valid, None
+        self.refusals, self.first_meaning, self.accept_everything = refusals or {}, first_meaning, accept_everything
 
     def __call__(self, method, url, headers, body):
         self.calls.append((method, url, dict(headers), body))
         if method == "POST":
             req = json.loads(body)
+            refusal = None if self.accept_everything else self.refusals.get(headers.get("Authorization"))
+            if refusal is None and not self.accept_everything and self.first_meaning and \
+                    req["meaning"] != self.first_meaning and req["version_id"] != self.signed:
+                refusal = (409, "out_of_sequence")
+            if refusal:
+                return refusal[0], json.dumps({"error": refusal[1], "message": "refused"}).encode()
             self.signed = req["version_id"]
             return 201, json.dumps({"replayed": False, "signature": {
                 "seq": 0, "meaning": req["meaning"], "record_version_id": req["version_id"], "manifest_hash": "ab" * 32,
@@ -318,17 +335,19 @@ def test_signature_signed_and_verified_only_for_the_signed_version(validation):
     config, names, session = validation
     enforce(session)
     _outputs_stub(session)
-    api = FakeSignatureApi()
+    deviation = config.signatures.record_classes["deviation"]
+    api = FakeSignatureApi(first_meaning=deviation.sequence[0])
     results = run_oq(session, config, REGULATED, REGION, data_class=SIGNING_CLASS, signer_token="eyJ.secret-token",
                      transport=api)
     assert failing_steps(results) == set()
     assert verdicts(results)["OQ-SIG-01"] == "pass"
-    (post, verify_first, verify_second) = api.calls
+    # OQ-SIG-06 presents the same signer with the sequence's last meaning on the unsigned version: refused.
+    assert verdicts(results)["OQ-SIG-06"] == "pass" and len(api.calls) == 4
+    (post, verify_first, verify_second, _) = api.calls
     assert post[0] == "POST" and post[1] == SIG_API + "signatures" and post[2]["Authorization"] == "eyJ.secret-token"
     body = json.loads(post[3])
     # The key sits under a record class's prefix (the shortest of the class's), so the signing policy covers
     # it; the meaning is the first of that record class's sequence.
-    deviation = config.signatures.record_classes["deviation"]
     assert body["key"].startswith(f"{deviation.key_prefix}oq/") and body["meaning"] == deviation.sequence[0]
     assert verify_first[1].startswith(SIG_API + "signatures/verify?") and body["version_id"] in verify_first[1]
     assert body["version_id"] not in verify_second[1]
@@ -340,9 +359,37 @@ def test_signature_signed_and_verified_only_for_the_signed_version(validation):
 def test_signature_that_verifies_for_the_changed_version_fails(validation):
     config, names, session = validation
     enforce(session)
+    deviation = config.signatures.record_classes["deviation"]
     results = run_oq(session, config, REGULATED, REGION, data_class=SIGNING_CLASS, signer_token="t",
-                     signature_api=SIG_API, transport=FakeSignatureApi(second_valid=True))
+                     signature_api=SIG_API,
+                     transport=FakeSignatureApi(second_valid=True, first_meaning=deviation.sequence[0]))
     assert failing_steps(results) == {("OQ-SIG-01", "2b")}
+
+
+NEGATIVE_TOKENS = {"OQ-SIG-02": "eyJ.no-mfa", "OQ-SIG-03": "eyJ.stale", "OQ-SIG-04": "eyJ.disabled",
+                   "OQ-SIG-05": "eyJ.wrong-group"}
+REFUSALS = {"eyJ.no-mfa": (401, "mfa_required"), "eyJ.stale": (401, "stale_authentication"),
+            "eyJ.disabled": (403, "user_disabled"), "eyJ.wrong-group": (403, "no_authority")}
+
+
+def test_negative_signature_tests_pass_only_on_the_expected_refusal(validation):
+    config, names, session = validation
+    enforce(session)
+    first = config.signatures.record_classes["deviation"].sequence[0]
+    results = run_oq(session, config, REGULATED, REGION, data_class=SIGNING_CLASS, signer_token="eyJ.signer",
+                     signature_api=SIG_API, negative_tokens=NEGATIVE_TOKENS,
+                     transport=FakeSignatureApi(refusals=REFUSALS, first_meaning=first))
+    assert {t: v for t, v in verdicts(results).items() if t.startswith("OQ-SIG-")} == {
+        f"OQ-SIG-0{n}": "pass" for n in range(1, 7)}
+    assert "eyJ.no-mfa" not in json.dumps([r.__dict__ for r in results])
+    # A service that signs for anyone: every negative test fails and the wrongful signature is kept as test data.
+    results = run_oq(session, config, REGULATED, REGION, data_class=SIGNING_CLASS, signer_token="eyJ.signer",
+                     signature_api=SIG_API, negative_tokens=NEGATIVE_TOKENS,
+                     transport=FakeSignatureApi(accept_everything=True))
+    assert {("OQ-SIG-02", "1"), ("OQ-SIG-03", "1"), ("OQ-SIG-04", "1"), ("OQ-SIG-05", "1"),
+            ("OQ-SIG-06", "1")} <= failing_steps(results)
+    assert {r.test_id for r in results if r.kind == "test data" and r.test_id.startswith("OQ-SIG-0")} >= {
+        "OQ-SIG-02", "OQ-SIG-06"}
 
 
 @pytest.mark.parametrize("case", ["no token", "not deployed", "no record class"])
@@ -377,7 +424,9 @@ def test_record_is_chained_json_csv_and_html(validation, tmp_path):
     enforce(session, skip={"plain HTTP"})
     results = run_oq(session, config, REGULATED, REGION)
     paths = write_results(results, tmp_path, REGULATED, REGION)
-    entries = json.loads(paths.json.read_text())
+    record = json.loads(paths.json.read_text())
+    entries = record["entries"]
+    assert record["kind"] == "oq" and record["seal"] is None and not paths.sealed
     assert verify_chain(entries) is None and len(entries) == len(results)
     assert len(paths.csv.read_text().splitlines()) == len(results) + 1
     html = paths.html.read_text()
@@ -404,6 +453,8 @@ def test_cli_runs_and_exits_by_outcome(monkeypatch, capsys, tmp_path):
     monkeypatch.delenv(SIGNER_TOKEN_ENV, raising=False)
     with mock_aws():
         build_estate(boto3.Session(region_name=REGION), config, Names(config), account)
+        # No alias: moto would find an alias ARN of the audit account in the caller's account.
+        key = make_signing_key(boto3.Session(region_name=REGION), alias=None)
         # The CLI makes its own session: the refusals are injected into each one it makes.
         original = boto3.session.Session
 
@@ -413,10 +464,16 @@ def test_cli_runs_and_exits_by_outcome(monkeypatch, capsys, tmp_path):
                 enforce(self)
 
         monkeypatch.setattr("gxp_landing_zone.validation.oq.__main__.boto3.Session", Enforced)
-        code, out, err = run_cli(capsys, tmp_path / "ok", "--account-role", REGULATED)
+        code, out, err = run_cli(capsys, tmp_path / "ok", "--account-role", REGULATED, "--signing-key", key)
         assert (code, err) == (0, ""), out
-        assert "8 pass, 0 fail, 1 not executed, 2 manual" in out
+        assert "8 pass, 0 fail, 6 not executed, 3 manual" in out and "(sealed)" in out
         assert len(list((tmp_path / "ok").glob("oq-*.html"))) == 1
+        record = json.loads(next((tmp_path / "ok").glob("oq-*.json")).read_text())
+        assert record["seal"]["key_arn"] == key and record["protocol"]["id"]
+        # Without a usable key the record is written all the same, unsealed, and the exit code says so.
+        code, out, err = run_cli(capsys, tmp_path / "unsealed", "--account-role", REGULATED)
+        assert code == 5 and "written but not sealed" in out
+        assert json.loads(next((tmp_path / "unsealed").glob("oq-*.json")).read_text())["seal"] is None
 
         class HttpAllowed(original):
             def __init__(self, *a, **kw):
@@ -427,7 +484,7 @@ def test_cli_runs_and_exits_by_outcome(monkeypatch, capsys, tmp_path):
         from gxp_landing_zone.validation.__main__ import main as dispatch
 
         code = dispatch(["oq", "--config", str(REFERENCE_CONFIG), "--region", REGION, "--out", str(tmp_path / "bad"),
-                         "--account-role", REGULATED])
+                         "--account-role", REGULATED, "--signing-key", key])
         out, _ = capsys.readouterr()
         assert code == 1 and "FAIL OQ-REC-04 step 1" in out
 
@@ -466,14 +523,14 @@ def test_dispatcher_runs_iq_and_rejects_anything_else(capsys, tmp_path):
         code = dispatch(["iq", "--config", str(REFERENCE_CONFIG), "--region", REGION, "--out", str(tmp_path),
                          "--account-role", "lab"])
     assert code == 2 and "iq: error: unknown account role 'lab'" in capsys.readouterr().err
-    assert dispatch(["pq"]) == 2 and "the first argument is iq or oq" in capsys.readouterr().err
+    assert dispatch(["pq"]) == 2 and "the first argument is iq, oq, seal, verify or public-key" in capsys.readouterr().err
 
 
 def test_iq_record_has_an_html_view(tmp_path):
     from gxp_landing_zone.validation.iq import write_results as write_iq
     from gxp_landing_zone.validation.iq.results import result
 
-    json_path, csv_path = write_iq([result("GXP-S3-01", "bucket-a", "COMPLIANCE", "GOVERNANCE", False),
+    json_path, csv_path, *_ = write_iq([result("GXP-S3-01", "bucket-a", "COMPLIANCE", "GOVERNANCE", False),
                                     result("GXP-S3-03", "bucket-a", "Enabled", "Enabled", True)], tmp_path, "x", REGION)
     html = json_path.with_suffix(".html").read_text()
     assert csv_path.exists() and "GXP-S3-01" in html and 'class="fail">fail<' in html and "intact" in html
@@ -488,8 +545,8 @@ def test_cli_reads_the_signer_token_from_the_environment_only(monkeypatch, capsy
 
     monkeypatch.setattr("gxp_landing_zone.validation.oq.__main__.run_oq", fake_run_oq)
     monkeypatch.setenv(SIGNER_TOKEN_ENV, "eyJ.from-env")
-    code, out, _ = run_cli(capsys, tmp_path, "--account-role", REGULATED, "--signature-api", SIG_API)
-    assert code == 0 and seen["signer_token"] == "eyJ.from-env" and seen["signature_api"] == SIG_API
+    code, out, _ = run_cli(capsys, tmp_path, "--account-role", REGULATED, "--signature-api", SIG_API, "--no-seal")
+    assert code == 5 and seen["signer_token"] == "eyJ.from-env" and seen["signature_api"] == SIG_API
     assert "from-env" not in "".join(p.read_text() for p in tmp_path.iterdir())
     with pytest.raises(SystemExit):
         main(["--config", str(REFERENCE_CONFIG), "--account-role", REGULATED, "--region", REGION, "--token", "x"])

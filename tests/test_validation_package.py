@@ -1,16 +1,16 @@
 """The validation package, built from the session's synthesized reference estate (no second
-synthesis): pages render in headless Chromium and every link lands, the matrix has one row per
-clause, the CSV opens with the expected headers, the JSON meets the shipped schema, the OSCAL
-component definition round-trips through compliance-trestle, and IQ results become an executed
-protocol whose tampering shows."""
+synthesis): every document carries document control, the user needs are traced to tests as deep as
+their risk asks, pages print landscape in headless Chromium (npm @sparticuz/chromium, driven by
+puppeteer-core; one browser for all pages) with no column clipped and every link landing, the matrix
+has one row per clause, the CSV opens with the expected headers, the JSON meets the shipped schema,
+and the OSCAL catalogs and component definition resolve through compliance-trestle. Executed
+records: tests/test_package_records.py."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
-import shutil
-import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,7 +24,7 @@ from gxp_landing_zone.validation.package import PackageError, generate
 from gxp_landing_zone.validation.package.__main__ import main
 from gxp_landing_zone.validation.package.builder import clause_key, iq_test_id, requirement_id
 from gxp_landing_zone.validation.package.tables import (
-    CUSTOMER_COLUMNS, EXECUTED_COLUMNS, IQ_COLUMNS, MATRIX_COLUMNS, OQ_COLUMNS, OQ_EXECUTED_COLUMNS, URS_COLUMNS,
+    CUSTOMER_COLUMNS, IQ_COLUMNS, MATRIX_COLUMNS, OQ_COLUMNS, URS_COLUMNS,
 )
 from gxp_landing_zone.validation.package.schema import validate
 from gxp_landing_zone.validation.report import DEVIATION_COLUMNS
@@ -33,7 +33,6 @@ pytestmark = pytest.mark.synth
 
 CATALOG = load_catalog()
 ALL_CLAUSES = [(fw.id, c) for fw in CATALOG for c in fw.clauses]
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 CONFIG_PATH = "config/reference.yaml"
 REFERENCE = str(Path(__file__).resolve().parent.parent / CONFIG_PATH)
 
@@ -50,57 +49,23 @@ def package_json(package) -> dict:
     return json.loads((package / "validation-package.json").read_text(encoding="utf-8"))
 
 
-def iq_results(tmp_path: Path, failing: str | None = None) -> Path:
-    """An IQ record as the runner writes it: one passing entry per IQ check, except ``failing``."""
-    from gxp_landing_zone.validation.iq import write_results
-    from gxp_landing_zone.validation.iq.results import result
-
-    results = [result(c.id, f"resource-of-{c.id}", "as specified", {"observed": c.id != failing}, c.id != failing)
-               for c in CONTROLS]
-    write_results(results, tmp_path, "log-archive", "us-east-1")
-    return tmp_path
-
-
-def oq_results(tmp_path: Path, failing: str | None = None) -> Path:
-    """An OQ record as the runner writes it: every automated test's steps passed (OQ-SIG-01 not
-    executed), the manual ones recorded as manual, two test versions kept; ``failing`` fails its
-    first step and records the restoration."""
-    from gxp_landing_zone.validation.oq import AUTOMATED, StepResult, write_results
-    from gxp_landing_zone.validation.package.builder import OQ_TESTS
-
-    def entry(test_id, step, outcome, kind="step", observed="as expected"):
-        return StepResult(test_id=test_id, step=step, kind=kind, action=f"{test_id} step {step}", controls=[],
-                          clauses={}, resource="s3://exbio-records-x/oq/run.txt", expected="refused",
-                          observed=observed, outcome=outcome, passed=outcome == "pass",
-                          checked_at="2026-11-23T22:00:00+00:00", caller="arn:aws:sts::444444444444:assumed-role/qa/t")
-
-    results = []
-    for t in OQ_TESTS:
-        for i, _ in enumerate(t["steps"], start=1):
-            outcome = ("manual" if t["id"] not in AUTOMATED else "not executed" if t["id"] == "OQ-SIG-01"
-                       else "fail" if (t["id"], i) == (failing, 1) else "pass")
-            results.append(entry(t["id"], str(i), outcome))
-        if t["id"] == failing:
-            results.append(entry(t["id"], "1", "pass", kind="restore", observed="original in force"))
-    results += [entry("OQ-REC-01", "-", "test data", kind="test data", observed='{"retain_until": "2036-11-21"}'),
-                entry("OQ-REC-02", "-", "test data", kind="test data", observed='{"retain_until": "2036-11-21"}')]
-    write_results(results, tmp_path, "regulated-us", "us-east-1")
-    return tmp_path
-
-
 # -- the documents --------------------------------------------------------------------------------
 
 
 def test_every_document_is_written(package):
+    from gxp_landing_zone.validation.documents import DOCUMENTS
+
     expected = {
-        "index.html", "urs.html", "traceability.html", "iq-protocol.html", "oq-protocol.html", "deviations.html",
-        "change-control.html", "diagrams.html", "customer-responsibilities.html", "framework-part11.html",
-        "framework-annex11.html", "framework-jp-eres.html", "urs.csv", "traceability.csv", "iq-protocol.csv",
-        "oq-protocol.csv", "deviations.csv", "customer-responsibilities.csv", "architecture.svg", "data-flow.svg",
+        "index.html", *(f"{d.stem}.html" for d in DOCUMENTS if d.code not in ("IQR", "OQR")),
+        *(f"framework-{fw.id}.html" for fw in CATALOG),
+        "urs.csv", "requirements-trace.csv", "specification.csv", "risk-assessment.csv", "traceability.csv",
+        "iq-protocol.csv", "oq-protocol.csv", "deviations.csv", "exceptions.csv", "customer-responsibilities.csv",
+        *(f"diagram-{d}.{x}" for d in ("network", "identity", "data", "compute", "signature") for x in ("dot", "svg")),
         "validation-package.json", "validation-package.schema.json", "oscal/component-definition.json",
+        "oscal/profile.json", *(f"oscal/catalogs/{fw.id}.json" for fw in CATALOG),
     }
     written = {str(p.relative_to(package)) for p in package.rglob("*") if p.is_file()}
-    assert expected <= written
+    assert expected <= written, expected - written
     # Without results there is no executed protocol to show.
     assert "iq-executed.html" not in written and "oq-executed.html" not in written
 
@@ -178,6 +143,13 @@ def test_csv_opens_with_expected_headers(package, name, columns):
     assert rows and all(len(r) == len(columns) for r in rows)
 
 
+def test_specification_has_a_clause_column_per_framework(package):
+    from gxp_landing_zone.validation.package.tables import spec_columns
+
+    header, rows = _read_csv(package / "specification.csv")
+    assert header == list(spec_columns([fw.id for fw in CATALOG])) and len(rows) == len(CONTROLS)
+
+
 def test_csv_matrix_covers_every_clause(package):
     _, rows = _read_csv(package / "traceability.csv")
     assert {(r["framework"], r["clause"]) for r in rows} == {(fw, c.id) for fw, c in ALL_CLAUSES}
@@ -218,93 +190,138 @@ def test_oscal_component_definition_round_trips_through_trestle(package):
     control_ids = {ir.control_id for ci in component.control_implementations for ir in ci.implemented_requirements}
     served = {clause_key(fw, cid) for c in CONTROLS for fw, ids in c.clauses.items() for cid in ids}
     assert control_ids == served
-    sources = {r.uuid for r in definition.back_matter.resources}
-    assert {ci.source.lstrip("#") for ci in component.control_implementations} <= sources
+    # Each implementation points at the project's own catalog of its framework, which resolves every clause;
+    # no assessment status sits in the definition (that is the assessment results' job).
+    from trestle.oscal.catalog import Catalog
+
+    for ci in component.control_implementations:
+        catalog = Catalog.oscal_read(path.parent / ci.source)
+        ids = {c.id for c in catalog.controls}
+        assert {ir.control_id for ir in ci.implemented_requirements} <= ids
+    text = path.read_text(encoding="utf-8")
+    for word in ('"met"', "qualification pending", '"status"'):
+        assert word not in text
+    for fw in CATALOG:
+        catalog = Catalog.oscal_read(path.parent / "catalogs" / f"{fw.id}.json")
+        assert [c.id for c in catalog.controls] == [clause_key(fw.id, c.id) for c in fw.clauses]
 
 
-# -- HTML in headless Chromium --------------------------------------------------------------------
+# -- document control, user needs and risk -------------------------------------------------------------
 
 
-# One Chromium start for every page: a harness page frames them all and, once they have loaded
-# and been laid out, writes what each one rendered into its own DOM for --dump-dom to print.
-# Starting Chromium once per page costs seconds each on a busy machine.
-HARNESS_SCRIPT = """
-window.addEventListener('load', function () {
-  var out = {};
-  document.querySelectorAll('iframe').forEach(function (f) {
-    var d = f.contentDocument;
-    var all = function (sel, fn) { return Array.from(d.querySelectorAll(sel)).map(fn); };
-    out[f.dataset.name] = {
-      title: d.title,
-      height: d.body ? d.body.scrollHeight : 0,
-      ids: all('[id]', function (e) { return e.id; }),
-      hrefs: all('a[href]', function (e) { return e.getAttribute('href'); }),
-      clause_rows: all('tr[id^="m-"]', function (e) { return e.id.slice(2); }),
-      svgs: d.querySelectorAll('svg').length
-    };
-  });
-  var pre = document.createElement('pre');
-  pre.id = 'rendered';
-  pre.textContent = JSON.stringify(out);
-  document.body.appendChild(pre);
-});
-"""
+def test_every_document_carries_document_control(package, package_json):
+    from gxp_landing_zone.validation.documents import DOCUMENTS
+
+    docs = package_json["documents"]
+    assert set(docs) == {d.code for d in DOCUMENTS}
+    config_sha = hashlib.sha256(Path(REFERENCE).read_bytes()).hexdigest()
+    for d in DOCUMENTS:
+        doc = docs[d.code]
+        assert doc["id"].endswith(f"-GLZ-{d.code}") and doc["version"] and doc["history"]
+        assert doc["config_sha256"] == config_sha and len(doc["commit"]) == 40
+        # A protocol is frozen by its hash; executed results cite it.
+        assert bool(doc["protocol_sha256"]) == d.protocol
+        path = package / f"{d.stem}.html"
+        if not path.exists():
+            continue  # executed protocols exist only with results
+        html = path.read_text(encoding="utf-8")
+        assert doc["id"] in html and config_sha in html and doc["commit"] in html
+        assert "Revision history" in html and "Approved by (system owner)" in html
+        if d.protocol:
+            assert doc["protocol_sha256"] in html
 
 
-class _Result(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.inside, self.text = False, []
+def test_every_user_need_is_traced_to_a_test_as_deep_as_its_risk(package_json):
+    from gxp_landing_zone.validation.package.risk import depth_gaps
+    from gxp_landing_zone.validation.package.user_needs import USER_NEEDS
 
-    def handle_starttag(self, tag, attrs):
-        self.inside = self.inside or dict(attrs).get("id") == "rendered"
+    known = {c.id for c in CONTROLS}
+    oq = {t["id"] for t in package_json["oq_protocol"]}
+    pq = {t["id"] for t in package_json["pq_protocol"]}
+    uat = {u["id"] for u in package_json["uat_scripts"]}
+    untraced = []
+    for need in USER_NEEDS:
+        assert set(need.controls) <= known and set(need.oq) <= oq and set(need.pq) <= pq and set(need.uat) <= uat
+        if depth_gaps(need):
+            untraced.append(f"{need.id}: {depth_gaps(need)}")
+    assert not untraced, untraced
+    rows = {r["id"]: r for r in package_json["user_needs"]}
+    assert all(r["results"] for r in rows.values()), "a user need with no test to give a result"
+    # Every control that claims a clause serves some user need.
+    served = {c for n in USER_NEEDS for c in n.controls}
+    assert {c.id for c in CONTROLS if not c.operational} <= served
 
-    def handle_endtag(self, tag):
-        if tag == "pre":
-            self.inside = False
 
-    def handle_data(self, data):
-        if self.inside:
-            self.text.append(data)
+def test_risk_assessment_gives_each_component_a_gamp_category(package_json):
+    categories = {c["name"]: c["category"] for c in package_json["risk"]["components"]}
+    assert categories and set(categories.values()) <= {1, 3, 4, 5}
+    assert any(v == 5 for v in categories.values()) and any(v == 1 for v in categories.values())
+    assert len(package_json["risk"]["fmea"]) == len(package_json["user_needs"])
+
+
+def test_exceptions_are_one_entry_per_reason(package_json):
+    exceptions = package_json["exceptions"]
+    assert 0 < len(exceptions) < len(package_json["deviations"])
+    assert [e["id"] for e in exceptions] == [f"DEV-{i:03d}" for i in range(1, len(exceptions) + 1)]
+    assert len({e["reason"] for e in exceptions}) == len(exceptions)
+    for e in exceptions:
+        assert e["risk"] and e["compensating"] and e["resources"]
+
+
+# -- printing in headless Chromium --------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def rendered(package, tmp_path_factory) -> dict[str, dict]:
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed: the HTML cannot be checked in a browser on this machine")
-    work = tmp_path_factory.mktemp("chromium")
-    frames = "".join(f'<iframe src="{p.as_uri()}" data-name="{p.name}"></iframe>' for p in sorted(package.glob("*.html")))
-    harness = work / "harness.html"
-    harness.write_text(f'<!DOCTYPE html><html><head><meta charset="utf-8"><script>{HARNESS_SCRIPT}</script>'
-                       f"</head><body>{frames}</body></html>", encoding="utf-8")
-    done = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={work / 'profile'}",
-         # The harness (a file:// page) reads its frames' documents; file:// pages are each their own origin.
-         "--disable-web-security", "--allow-file-access-from-files",
-         "--dump-dom", harness.as_uri()],
-        capture_output=True, text=True, timeout=120, check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    result = _Result()
-    result.feed(done.stdout)
-    assert result.text, "the harness wrote no result: Chromium did not finish loading the pages"
-    return json.loads("".join(result.text))
+def print_run(package, synthesized, tmp_path_factory) -> dict[Path, dict]:
+    """Every page of the package and of the synthesis report, opened in one headless Chromium, laid out for
+    landscape A4, and printed to PDF."""
+    from gxp_landing_zone.validation.package.graphviz import print_pages
+
+    folder = package / "pdf"
+    folder.mkdir(exist_ok=True)
+    report_pdfs = tmp_path_factory.mktemp("report-pdf")
+    jobs = [(p, folder / p.with_suffix(".pdf").name) for p in sorted(package.glob("*.html"))]
+    jobs += [(Path(p), report_pdfs / Path(p).with_suffix(".pdf").name)
+             for p in synthesized.report_files if str(p).endswith(".html")]
+    seen = print_pages(jobs)
+    assert len(seen) == len(jobs)
+    return {Path(path): page for path, page in seen.items()}
 
 
-def test_every_page_renders(rendered, package):
-    assert set(rendered) == {p.name for p in package.glob("*.html")}
-    for name, page in rendered.items():
+@pytest.fixture(scope="module")
+def printed(print_run, package) -> dict[str, dict]:
+    return {path.name: page for path, page in print_run.items() if path.parent == package}
+
+
+def test_the_synthesis_report_prints_with_no_clipped_column(print_run, package):
+    report = {path: page for path, page in print_run.items() if path.parent != package}
+    assert report, "the synthesis report wrote no HTML"
+    for path, page in report.items():
+        assert page["clipped"] == [] and page["repeated_headers"], f"{path.name}: {page['clipped'][:5]}"
+
+
+def test_every_page_prints_with_no_clipped_column(printed, package):
+    assert set(printed) == {p.name for p in package.glob("*.html")}
+    for name, page in printed.items():
         assert page["title"].endswith("Example Biotech"), name
         assert page["height"] > 300, f"{name} rendered (almost) nothing"
         assert page["hrefs"], f"{name} rendered without links"
-    assert rendered["diagrams.html"]["svgs"] == 2
+        assert page["clipped"] == [], f"{name}: {page['clipped'][:5]}"
+        assert page["repeated_headers"], f"{name}: a table header does not repeat on each printed page"
+        pdf = package / "pdf" / Path(name).with_suffix(".pdf").name
+        assert pdf.read_bytes()[:5] == b"%PDF-"
+    assert printed["diagrams.html"]["svgs"] >= 5
 
 
-def test_every_local_link_resolves(rendered, package):
+def test_print_css_asks_for_landscape_and_page_numbers(package):
+    for path in package.glob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert "size:A4 landscape" in html and "counter(page)" in html and "counter(pages)" in html, path.name
+
+
+def test_every_local_link_resolves(printed, package):
     broken = []
-    for name, page in rendered.items():
+    for name, page in printed.items():
         for href in page["hrefs"]:
             parts = urlsplit(href)
             if parts.scheme or parts.netloc:
@@ -313,105 +330,49 @@ def test_every_local_link_resolves(rendered, package):
             target = parts.path or name
             if not (package / target).is_file():
                 broken.append(f"{name}: {href} (no file {target})")
-            elif parts.fragment and parts.fragment not in rendered.get(target, {}).get("ids", ()):
+            elif parts.fragment and target.endswith(".html") and parts.fragment not in printed.get(target, {}).get("ids", ()):
                 broken.append(f"{name}: {href} (no anchor in {target})")
     assert not broken, "\n".join(broken[:20])
 
 
-def test_matrix_has_one_row_per_clause(rendered):
-    rows = rendered["traceability.html"]["clause_rows"]
+def test_matrix_has_one_row_per_clause(printed):
+    rows = printed["traceability.html"]["clause_rows"]
     assert sorted(rows) == sorted(clause_key(fw, c.id) for fw, c in ALL_CLAUSES)
     for fw in CATALOG:
-        assert rendered[f"framework-{fw.id}.html"]["clause_rows"] == [clause_key(fw.id, c.id) for c in fw.clauses]
+        assert printed[f"framework-{fw.id}.html"]["clause_rows"] == [clause_key(fw.id, c.id) for c in fw.clauses]
 
 
-def test_index_links_every_document(rendered):
-    linked = {urlsplit(h).path for h in rendered["index.html"]["hrefs"]}
-    assert {n for n in rendered if n != "index.html"} <= linked
+def test_index_links_every_document(printed):
+    linked = {urlsplit(h).path for h in printed["index.html"]["hrefs"]}
+    assert {n for n in printed if n != "index.html"} <= linked
 
 
-# -- executed protocols and the command line --------------------------------------------------------
+def test_print_test_catches_a_clipped_column(tmp_path):
+    from gxp_landing_zone.validation.package.graphviz import print_pages
+
+    page = tmp_path / "wide.html"
+    page.write_text('<!DOCTYPE html><html><head><title>t</title><style>td{white-space:nowrap}</style></head><body>'
+                    '<table><thead><tr><th>Reason</th></tr></thead><tbody><tr><td>' + "word " * 400 +
+                    "</td></tr></tbody></table></body></html>", encoding="utf-8")
+    (seen,) = print_pages([(page, None)]).values()
+    assert seen["clipped"]
 
 
-def test_executed_protocol_from_iq_results(synthesized, reference_config, tmp_path):
-    results = iq_results(tmp_path / "iq", failing="GXP-S3-01")
-    out = tmp_path / "pkg"
-    generate(reference_config, out, config_path=CONFIG_PATH, synthesis=synthesized, cdk_out=synthesized.outdir,
-             iq_results=results)
-    p = json.loads((out / "validation-package.json").read_text(encoding="utf-8"))
-    assert validate(p) == []
-    verdicts = {t["control"]: t["verdict"] for t in p["executed"]["tests"]}
-    assert verdicts["GXP-S3-01"] == "fail"
-    assert verdicts["GXP-TRAIL-01"] == "pass"
-    assert [f["chain"] for f in p["executed"]["files"]] == ["intact"]
-    header, rows = _read_csv(out / "iq-executed.csv")
-    assert header == list(EXECUTED_COLUMNS) and rows
-    assert 'href="iq-executed.html"' in (out / "index.html").read_text(encoding="utf-8")
-
-    # An edited record is still shown, with the break named: never silently trusted.
-    record = next(results.glob("*.json"))
-    entries = json.loads(record.read_text())
-    entries[1]["passed"] = not entries[1]["passed"]
-    record.write_text(json.dumps(entries))
-    generate(reference_config, out, config_path=CONFIG_PATH, synthesis=synthesized, cdk_out=synthesized.outdir,
-             iq_results=results)
-    p = json.loads((out / "validation-package.json").read_text(encoding="utf-8"))
-    assert p["executed"]["files"][0]["chain"] == "broken at entry 1"
+# -- diagrams -------------------------------------------------------------------------------------------
 
 
-def test_results_that_are_not_an_iq_record_are_refused(tmp_path):
-    (tmp_path / "notes.json").write_text('{"hello": 1}')
-    with pytest.raises(PackageError, match="not an IQ record"):
-        from gxp_landing_zone.validation.package import read_results
+def test_diagrams_are_laid_out_by_graphviz_from_the_estate(package, reference_config):
+    for name in ("network", "identity", "data", "compute", "signature"):
+        dot = (package / f"diagram-{name}.dot").read_text(encoding="utf-8")
+        svg = (package / f"diagram-{name}.svg").read_text(encoding="utf-8")
+        assert dot.startswith("digraph") and "->" in dot
+        assert "<svg" in svg and '<g id="graph0"' in svg
+    data = (package / "diagram-data.dot").read_text(encoding="utf-8")
+    # Cross-border replication is drawn for de-identified data only.
+    assert "de-identified" in data
 
-        read_results(tmp_path)
 
-
-def test_executed_oq_protocol_from_oq_results(synthesized, reference_config, tmp_path):
-    # Separate directories (--oq-results) and one shared directory (--iq-results holding both) give
-    # the same executed OQ protocol; an IQ-only package keeps its shape (executed_oq null).
-    iq_dir = iq_results(tmp_path / "iq")
-    oq_dir = oq_results(tmp_path / "oq", failing="OQ-REC-03")
-    shared = iq_results(tmp_path / "shared")
-    oq_results(shared, failing="OQ-REC-03")
-    seen = []
-    for out, kwargs in ((tmp_path / "separate", {"iq_results": iq_dir, "oq_results": oq_dir}),
-                        (tmp_path / "together", {"iq_results": shared})):
-        generate(reference_config, out, config_path=CONFIG_PATH, synthesis=synthesized, cdk_out=synthesized.outdir,
-                 **kwargs)
-        p = json.loads((out / "validation-package.json").read_text(encoding="utf-8"))
-        assert validate(p) == []
-        assert p["executed"]["summary"]["pass"] == len(p["executed"]["tests"])
-        x = p["executed_oq"]
-        verdicts = {t["id"]: t["verdict"] for t in x["tests"]}
-        assert verdicts == {"OQ-REC-01": "pass", "OQ-REC-02": "pass", "OQ-REC-03": "fail", "OQ-REC-04": "pass",
-                            "OQ-AUD-01": "manual", "OQ-AUD-02": "manual", "OQ-SCP-01": "pass", "OQ-SCP-02": "pass",
-                            "OQ-REC-05": "pass", "OQ-SCP-03": "pass", "OQ-SIG-01": "not executed"}
-        rec03 = next(t for t in x["tests"] if t["id"] == "OQ-REC-03")
-        assert [s["kind"] for s in rec03["steps"]] == ["step", "step", "restore"]
-        assert len(x["test_data"]) == 2 and [f["chain"] for f in x["files"]] == ["intact"]
-        header, rows = _read_csv(out / "oq-executed.csv")
-        assert header == list(OQ_EXECUTED_COLUMNS) and {r["verdict"] for r in rows} == set(verdicts.values())
-        page = (out / "oq-executed.html").read_text(encoding="utf-8")
-        assert 'class="verdict-fail">fail<' in page and "Test data kept" in page
-        assert 'href="oq-executed.html"' in (out / "index.html").read_text(encoding="utf-8")
-        seen.append(verdicts)
-    assert seen[0] == seen[1]
-
-    generate(reference_config, tmp_path / "separate", config_path=CONFIG_PATH, synthesis=synthesized,
-             cdk_out=synthesized.outdir, iq_results=iq_dir)
-    p = json.loads((tmp_path / "separate" / "validation-package.json").read_text(encoding="utf-8"))
-    assert p["executed_oq"] is None and not (tmp_path / "separate" / "oq-executed.html").exists()
-
-    # A tampered OQ record is shown with its break named.
-    record = next(oq_dir.glob("*.json"))
-    entries = json.loads(record.read_text())
-    entries[2]["outcome"] = "fail"
-    record.write_text(json.dumps(entries))
-    generate(reference_config, tmp_path / "separate", config_path=CONFIG_PATH, synthesis=synthesized,
-             cdk_out=synthesized.outdir, oq_results=oq_dir)
-    p = json.loads((tmp_path / "separate" / "validation-package.json").read_text(encoding="utf-8"))
-    assert p["executed_oq"]["files"][0]["chain"] == "broken at entry 2" and p["executed"] is None
+# -- the command line -----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("args, message", [
@@ -428,10 +389,10 @@ def test_bad_invocations_give_a_clear_error_and_exit_code(args, message, tmp_pat
     assert not (tmp_path / "out").exists()
 
 
-def test_every_control_has_a_deployed_state_check_in_the_iq_protocol():
-    from gxp_landing_zone.validation.package.builder import deployed_checks
+def test_every_control_has_a_deployed_state_check_in_the_iq_protocol(reference_config):
+    from gxp_landing_zone.validation.protocols import iq_protocol
 
-    checks = deployed_checks(all_controls())
+    checks = {t["control"]: t for t in iq_protocol(all_controls(), reference_config)}
     assert set(checks) == {c.id for c in all_controls()}
     assert {c["method"] for c in checks.values()} == {"iq-runner"}
     assert all(c["check"].startswith("gxp_landing_zone.controls.") for c in checks.values())

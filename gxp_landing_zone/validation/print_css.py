@@ -5,7 +5,7 @@ Chromium lays out @page margin boxes since version 131; a table's thead repeats 
 page when it is a table-header-group. ``overflow-wrap: anywhere`` lets a long token (an ARN, a
 construct path, a hash) break inside a cell, which also lets the table shrink to the page: without
 it the widest unbreakable token sets the column's minimum width and the last columns fall off the
-page (tests/test_printing.py prints every page in headless Chromium and fails on a clipped column).
+page (tests/test_validation_package.py prints every page in headless Chromium and fails on a clipped column).
 """
 
 PRINT_CSS = """

@@ -1,65 +1,43 @@
-"""The tamper-evident qualification record shared by the IQ and OQ runners: hash-chained JSON,
-a CSV for spreadsheets and a self-contained HTML page for the reviewer.
+"""The tamper-evident qualification record shared by the IQ and OQ runners: sealed JSON, a CSV for
+spreadsheets and a self-contained HTML page for the reviewer.
 
-Each JSON entry carries the hash of the entry before it, and its own hash over its canonical
-JSON (previous_hash included), so editing, removing or reordering any entry breaks the chain
-from that point on (ALCOA+: the record is original and its alteration is detectable; 21 CFR
-11.10(e), Annex 11 9). The CSV and HTML are views of the same entries for reading; the JSON is
-the record a verifier checks.
+The JSON holds a header (kind, account, region, the SHA-256 of the protocol executed, caller, times),
+the entries chained by SHA-256 (record_chain.py) and a seal: a KMS signature over the entry count,
+the last entry's hash and the SHA-256 of the whole record (seal.py). Editing, removing, reordering or
+cutting off entries is detectable (ALCOA+: the record is original and its alteration is detectable;
+21 CFR 11.10(e), Annex 11 9). The CSV and HTML are views of the same entries; the JSON is the record a
+verifier checks.
+
+A finished record is never lost: it is written before it is sealed, each write is atomic, a record
+that could not be sealed stays on disk with the reason (seal it later with
+``python -m gxp_landing_zone.validation seal FILE``), and if the --out directory cannot be written the
+record goes to a new temporary directory whose path the command prints.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
+import io
 import json
-from dataclasses import asdict, is_dataclass
+import os
+import tempfile
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-GENESIS_HASH = "0" * 64
-
-
-def _canonical(entry: dict) -> bytes:
-    return json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def chain(results: Iterable) -> list[dict]:
-    """The results (dataclasses or dicts) as chained JSON entries."""
-    entries, previous = [], GENESIS_HASH
-    for r in results:
-        # Round-trip through JSON so the hash covers exactly what a verifier will read back.
-        entry = json.loads(json.dumps(asdict(r) if is_dataclass(r) else dict(r)))
-        entry["previous_hash"] = previous
-        entry["entry_hash"] = previous = hashlib.sha256(_canonical(entry)).hexdigest()
-        entries.append(entry)
-    return entries
-
-
-def verify_chain(entries: list[dict]) -> int | None:
-    """Index of the first entry whose hash or link does not hold, or None if the chain is intact."""
-    previous = GENESIS_HASH
-    for index, entry in enumerate(entries):
-        body = {k: v for k, v in entry.items() if k != "entry_hash"}
-        if entry.get("previous_hash") != previous or hashlib.sha256(_canonical(body)).hexdigest() != entry.get(
-            "entry_hash"
-        ):
-            return index
-        previous = entry["entry_hash"]
-    return None
-
-
-def chain_verdict(entries: list[dict]) -> str:
-    broken = verify_chain(entries)
-    return "intact" if broken is None else f"broken at entry {broken}"
+from .print_css import PRINT_CSS
+from .record_chain import GENESIS_HASH, chain, chain_verdict, verify_chain  # noqa: F401  (the record's API)
+from .seal import RECORD_FORMAT, seal
 
 
 class RecordPaths(NamedTuple):
     json: Path
     csv: Path
     html: Path
+    sealed: bool = False
+    # Why the record is not sealed, or where it went instead of --out; empty when all went as asked.
+    note: str = ""
 
 
 def _cell(value) -> str:
@@ -81,13 +59,24 @@ code{white-space:pre-wrap;word-break:break-all}
 .fail{background:#fbd5d5;font-weight:600}
 .other{background:#e8e8e8}
 .chain-intact{color:#1a6b2a;font-weight:600}
-.chain-broken{color:#a31515;font-weight:700}
-"""
+.chain-broken,.unsealed{color:#a31515;font-weight:700}
+""" + PRINT_CSS
 
 
-def render_html(entries: list[dict], *, title: str, columns: Iterable[str], outcome_field: str = "passed") -> str:
-    """A self-contained page (no scripts, no external files) of the chained entries: the chain
-    verdict first, then one row per entry with its outcome, caller and hashes."""
+def _seal_line(record: dict) -> str:
+    found = record.get("seal")
+    if not isinstance(found, dict):
+        return (f'<p>Seal: <span class="unsealed">not sealed</span> ({escape(str(record.get("unsealed_reason") or ""))}). '
+                "A validation package refuses an unsealed record.</p>")
+    return (f"<p>Seal: signed by {escape(str(found.get('signed_by')))} at {escape(str(found.get('signed_at')))} with "
+            f"{escape(str(found.get('key_arn')))} over {found.get('entries')} entries. Verify it with "
+            "<code>python -m gxp_landing_zone.validation verify &lt;record&gt;.json --public-key &lt;key.pem&gt;</code>.</p>")
+
+
+def render_html(entries: list[dict], *, title: str, columns: Iterable[str], outcome_field: str = "passed",
+                record: dict | None = None) -> str:
+    """A self-contained page (no scripts, no external files) of the chained entries: the chain verdict and the
+    seal first, then one row per entry with its outcome, caller and hashes."""
     columns = list(columns)
     verdict = chain_verdict(entries)
     callers = sorted({str(e.get("caller", "")) for e in entries if e.get("caller")})
@@ -115,17 +104,56 @@ def render_html(entries: list[dict], *, title: str, columns: Iterable[str], outc
     head = "".join(f"<th>{escape(h)}</th>" for h in ("#", "Result", *columns, "Entry hash (first 16)"))
     chain_css = "chain-intact" if verdict == "intact" else "chain-broken"
     summary = ", ".join(f"{escape(k)} {v}" for k, v in sorted(counts.items()))
+    header = ""
+    if record:
+        protocol = record.get("protocol") or {}
+        header = (f"<p>{escape(str(record.get('kind', '')).upper())} record of {escape(str(record.get('account_role')))} "
+                  f"({escape(str(record.get('account_id')))}), {escape(str(record.get('region')))}; protocol "
+                  f"{escape(str(protocol.get('id')))} SHA-256 <code>{escape(str(protocol.get('sha256')))}</code>; "
+                  f"{escape(str(record.get('started_at')))} to {escape(str(record.get('finished_at')))}.</p>"
+                  + _seal_line(record))
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style></head><body>'
-        f"<h1>{escape(title)}</h1>"
+        f"<h1>{escape(title)}</h1>{header}"
         f'<p>Hash chain: <span class="{chain_css}">{escape(verdict)}</span> ({len(entries)} entries). '
         f"Results: {summary or 'none'}.</p>"
         f'<p>Caller: {escape(", ".join(callers) or "-")}</p>'
         '<p class="muted">This page is a view of the JSON record written beside it; the JSON, whose entries are '
-        "chained by SHA-256, is the record a verifier checks.</p>"
+        "chained by SHA-256 and sealed with a KMS signature, is the record a verifier checks.</p>"
         f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>\n"
     )
+
+
+def read_record(path: Path) -> dict:
+    """A record file as a dict; a record from before records were sealed (a bare list of entries) is read as
+    an unsealed record of unknown kind."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if isinstance(data, list):
+        return {"format": None, "entries": data, "seal": None,
+                "unsealed_reason": "written before records were sealed (a bare list of entries)"}
+    return data
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """The whole file or nothing: a crash mid-write never leaves half a record."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _csv_text(entries: list[dict], fields: list[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for e in entries:
+        writer.writerow({k: _cell(e.get(k)) for k in fields})
+    return buffer.getvalue()
 
 
 def write_record(
@@ -137,23 +165,42 @@ def write_record(
     title: str,
     html_columns: Iterable[str] | None = None,
     outcome_field: str = "passed",
+    header: dict | None = None,
+    signer=None,
 ) -> RecordPaths:
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    """Write the record, then seal it with ``signer`` (a seal.KmsSigner); see the module docstring for what
+    happens when sealing or writing fails."""
+    finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    record = {"format": RECORD_FORMAT, **(header or {}), "finished_at": finished, "entries": chain(results),
+              "seal": None, "unsealed_reason": "no signing key was given to the run"}
+    fields = list(csv_fields)
     # A timestamp in the name keeps earlier runs: qualification evidence is never overwritten.
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    base = out / f"{stem}-{stamp}"
+    name = f"{stem}-{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S%fZ')}"
+    note = ""
+    try:
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = _write(record, out / name, fields, title, html_columns or fields, outcome_field)
+    except OSError as exc:
+        out = Path(tempfile.mkdtemp(prefix=f"gxp-{stem}-"))
+        note = f"{out_dir} could not be written ({exc.strerror or exc}); the record was written to {out} instead"
+        paths = _write(record, out / name, fields, title, html_columns or fields, outcome_field)
+    if signer is None:
+        return paths._replace(note=note or "not sealed: no signing key was given")
+    try:
+        sealed = seal(record, signer)
+    except Exception as exc:  # noqa: BLE001 - any failure to sign leaves the written record, with the reason
+        record["unsealed_reason"] = f"sealing failed: {type(exc).__name__}: {exc}"
+        _write(record, paths.json.with_suffix(""), fields, title, html_columns or fields, outcome_field)
+        return paths._replace(note="; ".join(filter(None, [note, f"not sealed: {record['unsealed_reason']}"])))
+    _write(sealed, paths.json.with_suffix(""), fields, title, html_columns or fields, outcome_field)
+    return paths._replace(sealed=True, note=note)
+
+
+def _write(record: dict, base: Path, fields: list[str], title: str, columns, outcome_field: str) -> RecordPaths:
     paths = RecordPaths(base.with_suffix(".json"), base.with_suffix(".csv"), base.with_suffix(".html"))
-    entries = chain(results)
-    paths.json.write_text(json.dumps(entries, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    csv_fields = list(csv_fields)
-    with paths.csv.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=csv_fields)
-        writer.writeheader()
-        for e in entries:
-            writer.writerow({k: _cell(e.get(k)) for k in csv_fields})
-    paths.html.write_text(
-        render_html(entries, title=title, columns=html_columns or csv_fields, outcome_field=outcome_field),
-        encoding="utf-8",
-    )
+    _atomic_write(paths.json, json.dumps(record, indent=2, sort_keys=True) + "\n")
+    _atomic_write(paths.csv, _csv_text(record["entries"], fields))
+    _atomic_write(paths.html, render_html(record["entries"], title=title, columns=columns, outcome_field=outcome_field,
+                                          record=record))
     return paths

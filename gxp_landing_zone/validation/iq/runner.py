@@ -15,7 +15,7 @@ from ...controls.deployed.reader import AccountReader, missing, physical_id
 from ...controls.engine import judge
 from ...controls.model import REGULATED_ONLY, RESEARCH, Control, Outcome
 from ...controls.registry import all_controls
-from ..record import GENESIS_HASH, chain, verify_chain, write_record  # noqa: F401  (iq's public names)
+from ..record import GENESIS_HASH, RecordPaths, chain, verify_chain, write_record  # noqa: F401  (iq's public names)
 from .results import CheckResult, result
 
 CSV_FIELDS = ("control_id", "resource", "passed", "expected", "observed", "clauses", "checked_at", "caller")
@@ -114,11 +114,11 @@ def run_iq(session: boto3.Session, config: EstateConfig, account_role: str, regi
     return results
 
 
-def write_results(results: list[CheckResult], out_dir: str | Path, account_role: str, region: str) -> tuple[Path, Path]:
-    """Write the chained JSON, the CSV and the HTML view; returns (json, csv) as it always has (the
-    HTML sits beside them under the same name)."""
-    paths = write_record(
+def write_results(results: list[CheckResult], out_dir: str | Path, account_role: str, region: str, *,
+                  header: dict | None = None, signer=None) -> RecordPaths:
+    """Write the record (chained JSON, CSV and HTML view) and seal it with ``signer`` (record.py)."""
+    return write_record(
         results, out_dir, f"iq-{account_role}-{region}", csv_fields=CSV_FIELDS,
         title=f"Installation qualification record: {account_role} {region}",
+        header={"kind": "iq", "account_role": account_role, "region": region, **(header or {})}, signer=signer,
     )
-    return paths.json, paths.csv

@@ -115,18 +115,82 @@ OQ_TESTS = (
              "The original verifies; the changed version is not valid under that signature."),
         ),
     },
+    # The e-signature negative tests: each presents the ID token of a qualified test identity prepared for the
+    # case (its environment variable, never an argument) and tries to sign the second test version.
+    {
+        "id": "OQ-SIG-02", "title": "A signer who signed in without a second factor cannot sign",
+        "controls": ("GXP-ESIG-01", "GXP-API-01"), "service": "Signature",
+        "steps": (
+            ("Sign the second test version with the ID token of a sign-in that used the password only "
+             "(GXP_OQ_TOKEN_NO_MFA).", "Refused: 401 mfa_required; nothing is written to the ledger."),
+        ),
+    },
+    {
+        "id": "OQ-SIG-03", "title": "A stale sign-in cannot sign",
+        "controls": ("GXP-ESIG-01",), "service": "Signature",
+        "steps": (
+            ("Sign the second test version with the ID token of a sign-in older than signatures.auth_window_seconds "
+             "(GXP_OQ_TOKEN_STALE).", "Refused: 401 stale_authentication; the signer must authenticate again."),
+        ),
+    },
+    {
+        "id": "OQ-SIG-04", "title": "A disabled signer cannot sign with a token issued before",
+        "controls": ("GXP-ESIG-10",), "service": "Signature",
+        "steps": (
+            ("Disable a test signer in the user pool after it signed in; sign the second test version with its "
+             "earlier ID token (GXP_OQ_TOKEN_DISABLED).", "Refused: 403 user_disabled."),
+        ),
+    },
+    {
+        "id": "OQ-SIG-05", "title": "A signer outside the authorised group cannot sign",
+        "controls": ("GXP-ESIG-09",), "service": "Signature",
+        "steps": (
+            ("Sign the second test version with the ID token of a signer whose groups hold no grant for the record "
+             "class and meaning (GXP_OQ_TOKEN_WRONG_GROUP).", "Refused: 403 no_authority."),
+        ),
+    },
+    {
+        "id": "OQ-SIG-06", "title": "A signature out of the configured sequence is refused",
+        "controls": ("GXP-ESIG-09",), "service": "Signature",
+        "steps": (
+            ("Sign the second test version, which has no earlier signature, with the last meaning of its record "
+             "class's sequence (e.g. approval before review) as a signer holding that meaning "
+             "(GXP_OQ_TOKEN_SEQUENCE, else the qualified test signer).", "Refused: 409 out_of_sequence."),
+        ),
+    },
+    {
+        "id": "OQ-ALERT-01", "title": "A refused-signature alert reaches its subscribers",
+        "controls": ("GXP-ALERT-02", "GXP-ESIG-08"),
+        "steps": (
+            ("Put a test event on the audit account's compliance bus with the signature service's source and the "
+             "detail type Signature Attempt Refused, naming this OQ run.",
+             "Accepted by EventBridge (no failed entry)."),
+            ("Each subscriber named in the config's alerts.subscriptions confirms a message naming this run arrived "
+             "within 5 minutes; attach the message.", "Every subscriber received it."),
+        ),
+    },
 )
 
 
 # Tests the runner executes; the others stay manual (the audit reader role is in another account,
 # and validate-logs reads the organization trail's digests there).
 AUTOMATED = frozenset({"OQ-REC-01", "OQ-REC-02", "OQ-REC-03", "OQ-REC-04", "OQ-REC-05", "OQ-SCP-01", "OQ-SCP-02",
-                       "OQ-SCP-03", "OQ-SIG-01"})
+                       "OQ-SCP-03", "OQ-SIG-01", "OQ-SIG-02", "OQ-SIG-03", "OQ-SIG-04", "OQ-SIG-05", "OQ-SIG-06",
+                       "OQ-ALERT-01"})
+# The ID token each negative e-signature test presents, read from the environment only; the refusal it expects.
+NEGATIVE_SIGNATURES = {
+    "OQ-SIG-02": ("GXP_OQ_TOKEN_NO_MFA", 401, "mfa_required"),
+    "OQ-SIG-03": ("GXP_OQ_TOKEN_STALE", 401, "stale_authentication"),
+    "OQ-SIG-04": ("GXP_OQ_TOKEN_DISABLED", 403, "user_disabled"),
+    "OQ-SIG-05": ("GXP_OQ_TOKEN_WRONG_GROUP", 403, "no_authority"),
+    "OQ-SIG-06": ("GXP_OQ_TOKEN_SEQUENCE", 409, "out_of_sequence"),
+}
 MANUAL_REASON = {
     "OQ-AUD-01": "not automated: the trail's data events are read in the log-archive account with the audit reader "
                  "role; perform the steps of the OQ protocol by hand and attach the evidence",
     "OQ-AUD-02": "not automated: aws cloudtrail validate-logs runs against the organization trail in the management "
                  "and log-archive accounts; perform the step by hand and attach its output",
+    "OQ-ALERT-01": "confirmed by each subscriber by hand: the runner cannot read a subscriber's mailbox or endpoint",
 }
 
 def oq_verdict(outcomes: Iterable[str]) -> str:

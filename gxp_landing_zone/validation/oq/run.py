@@ -13,6 +13,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ...config import EstateConfig
+from .alert_steps import AlertSteps
 from .guardrail_steps import GuardrailSteps
 from .protocol import MANUAL_REASON, OQ_TESTS
 from .record_steps import RecordSteps
@@ -21,7 +22,7 @@ from .signature_steps import SignatureSteps
 from .steps import OUTCOMES, TEST_DATA_TAGS, StepResult, _error, excerpt
 
 
-class OqRun(RecordSteps, GuardrailSteps, SignatureSteps):
+class OqRun(RecordSteps, GuardrailSteps, SignatureSteps, AlertSteps):
     """One execution: the steps in protocol order, each appended to ``results``."""
 
     def __init__(
@@ -37,6 +38,7 @@ class OqRun(RecordSteps, GuardrailSteps, SignatureSteps):
         signer_token: str | None = None,
         meaning: str | None = None,
         transport: Transport | None = None,
+        negative_tokens: dict[str, str] | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
     ) -> None:
         from ...naming import Names
@@ -48,6 +50,7 @@ class OqRun(RecordSteps, GuardrailSteps, SignatureSteps):
         self.bucket = self.names.records_bucket(data_class.name, account.id, region)
         self.signature_api, self.signer_token, self.meaning = signature_api, signer_token, meaning
         self.transport = transport
+        self.negative_tokens = negative_tokens or {}
         self.run_id = f"{now().strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:12]}"
         self.record_class = self._record_class()
         prefix = self.record_class[1].key_prefix if self.record_class else ""
@@ -103,6 +106,9 @@ class OqRun(RecordSteps, GuardrailSteps, SignatureSteps):
         for test_id, fn in (("OQ-SCP-01", self.scp_01), ("OQ-SCP-02", self.scp_02), ("OQ-SCP-03", self.scp_03),
                             ("OQ-SIG-01", self.sig_01)):
             self._guarded(test_id, fn)
+        for test_id in ("OQ-SIG-02", "OQ-SIG-03", "OQ-SIG-04", "OQ-SIG-05", "OQ-SIG-06"):
+            self._guarded(test_id, lambda t=test_id: self.sig_negative(t))
+        self._guarded("OQ-ALERT-01", self.alert_01)
         self.test_data()
         return self.results
 

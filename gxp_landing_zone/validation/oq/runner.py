@@ -62,6 +62,7 @@ def run_oq(
     signer_token: str | None = None,
     meaning: str | None = None,
     transport: Transport | None = None,
+    negative_tokens: dict[str, str] | None = None,
 ) -> list[StepResult]:
     from ..iq.runner import signed_in
 
@@ -70,7 +71,7 @@ def run_oq(
         raise OqError(f"unknown meaning '{meaning}'; the config allows: {', '.join(config.signatures.meanings)}")
     session, identity = signed_in(session, account, account_role, region)
     run = OqRun(session, config, account, region, chosen, caller=identity["Arn"], signature_api=signature_api,
-                signer_token=signer_token, meaning=meaning, transport=transport)
+                signer_token=signer_token, meaning=meaning, transport=transport, negative_tokens=negative_tokens)
     return run.execute()
 
 
@@ -86,11 +87,13 @@ def verdicts(results: list) -> dict[str, str]:
     return {test_id: oq_verdict(outcomes) for test_id, outcomes in by_test.items()}
 
 
-def write_results(results: list[StepResult], out_dir: str | Path, account_role: str, region: str) -> RecordPaths:
+def write_results(results: list[StepResult], out_dir: str | Path, account_role: str, region: str, *,
+                  header: dict | None = None, signer=None) -> RecordPaths:
     return write_record(
         results, out_dir, f"oq-{account_role}-{region}", csv_fields=CSV_FIELDS, outcome_field="outcome",
         title=f"Operational qualification record: {account_role} {region}",
         html_columns=("test_id", "step", "kind", "action", "resource", "expected", "observed", "checked_at", "caller"),
+        header={"kind": "oq", "account_role": account_role, "region": region, **(header or {})}, signer=signer,
     )
 
 

@@ -83,3 +83,45 @@ class SignatureSteps:
                     "for the changed content (200 with valid = false, or 404 no signatures)",
                     {"status": status, "response": body}, "pass" if refused else "fail")
 
+
+    # -- OQ-SIG-02..06: the negative tests ---------------------------------------------------------------
+
+    def sig_negative(self, test: str) -> None:
+        from .protocol import NEGATIVE_SIGNATURES
+
+        variable, status_expected, code_expected = NEGATIVE_SIGNATURES[test]
+        token = (self.negative_tokens or {}).get(test) or (self.signer_token if test == "OQ-SIG-06" else None)
+        second = self.versions.get("second")
+        if not second or not second["version_id"]:
+            self.not_executed(test, "the test object has no second version (see OQ-REC-02)")
+            return
+        if self.record_class is None:
+            self.not_executed(test, f"data class {self.data_class.name} has no signing record class")
+            return
+        url, source = self._api_url()
+        if url is None:
+            self.not_executed(test, source)
+            return
+        if not token:
+            self.not_executed(test, f"no ID token for this case: set {variable} to the ID token of a test identity "
+                                    "prepared as the step describes")
+            return
+        _, record_class = self.record_class
+        meaning = (record_class.sequence[-1] if test == "OQ-SIG-06" and record_class.sequence
+                   else self.meaning or self._default_meaning())
+        client = SignatureClient(url, token, transport=self.transport)
+        status, body = client.sign(self.bucket, self.key, second["version_id"], meaning,
+                                   reason=f"OQ negative test {test} on labelled test data (run {self.run_id})",
+                                   request_id=f"oq-{self.run_id}-{test.lower()}")
+        code = body.get("error") if isinstance(body, dict) else None
+        refused = status == status_expected and code == code_expected
+        action, _ = self.tests[test]["steps"][0]
+        self.record(test, "1", f"{action.split(' (GXP_')[0]} (meaning '{meaning}', {source})",
+                    self._object(second["version_id"]), f"{status_expected} {code_expected}; nothing signed",
+                    {"status": status, "response": body}, "pass" if refused else "fail")
+        signature = body.get("signature") if isinstance(body, dict) else None
+        if status in (200, 201) and isinstance(signature, dict):
+            # Accepted where it must be refused: the signature stays in the append-only ledger, as test data.
+            self.record(test, "-", "Signature the service should have refused, left in the append-only ledger",
+                        self._object(second["version_id"]), "kept; it signs labelled test data only",
+                        {"seq": signature.get("seq"), "meaning": meaning}, "test data", kind="test data")

@@ -1,32 +1,35 @@
-"""Architecture and data-flow diagrams as plain SVG, laid out here from the synthesized cloud
-assembly and the config: no Graphviz or browser dependency, and a diagram that cannot
-disagree with the templates it was drawn from."""
+"""The package's diagrams - network, identity, data paths (with cross-border replication of de-identified
+data), compute and signature paths - written as Graphviz DOT from the synthesized cloud assembly and the
+config, and laid out by Graphviz itself (graphviz.py runs @hpcc-js/wasm-graphviz in Node). Nothing is
+placed by hand, and a diagram cannot disagree with the templates it was drawn from."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from html import escape
 from pathlib import Path
 
-FONT = 'font-family="system-ui,sans-serif"'
-# Resource types worth naming in a box; the rest are counted.
-NOTABLE = {
-    "AWS::S3::Bucket": "bucket", "AWS::KMS::Key": "KMS key", "AWS::CloudTrail::Trail": "trail",
-    "AWS::Config::ConfigurationRecorder": "Config recorder", "AWS::Config::ConfigRule": "Config rule",
-    "AWS::Events::EventBus": "event bus", "AWS::SNS::Topic": "SNS topic", "AWS::Organizations::Policy": "SCP",
-    "AWS::Organizations::OrganizationalUnit": "OU", "AWS::SSO::PermissionSet": "permission set",
-    "AWS::Config::ConfigurationAggregator": "Config aggregator", "AWS::Lambda::Function": "Lambda function",
-    "AWS::DynamoDB::Table": "table", "AWS::Logs::LogGroup": "log group",
-}
+from ...config.regions import REGION_JURISDICTION
+from .graphviz import layout
+
+DIAGRAMS = (
+    ("network", "Network: workload VPCs, their endpoints and their only paths out"),
+    ("identity", "Identity: who reaches which account, who signs, who seals qualification records"),
+    ("data", "Data paths: records, their audit trail, and cross-border replication of de-identified data"),
+    ("compute", "Compute paths: from raw data to results, with checkpoints"),
+    ("signature", "Signature path: from sign-in to the ledger, the locked manifest and the alert"),
+)
+HEAD = ('digraph G {{ graph [rankdir={rankdir}, fontname="Helvetica", fontsize=11, labeljust=l, nodesep=0.35, '
+        'ranksep=0.5, pad=0.2]; node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica", '
+        'fontsize=10]; edge [fontname="Helvetica", fontsize=9, color="#345"];\n')
 
 
-def _t(value) -> str:
-    return escape(str(value), quote=True)
+def q(text) -> str:
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def stacks_of(cdk_out: Path) -> list[dict]:
-    """Each stack of the cloud assembly with its account, region and notable resources."""
+    """Each stack of the cloud assembly with its account, region, resource types and the network facts."""
     manifest = json.loads((Path(cdk_out) / "manifest.json").read_text(encoding="utf-8"))
     stacks = []
     for name, artifact in manifest.get("artifacts", {}).items():
@@ -34,131 +37,153 @@ def stacks_of(cdk_out: Path) -> list[dict]:
             continue
         account, region = artifact["environment"].removeprefix("aws://").split("/", 1)
         template = json.loads((Path(cdk_out) / artifact["properties"]["templateFile"]).read_text(encoding="utf-8"))
-        types = Counter(r.get("Type", "") for r in template.get("Resources", {}).values())
-        stacks.append({"name": name, "account": account, "region": region,
-                       "resources": sum(types.values()), "types": dict(types)})
+        resources = template.get("Resources", {}).values()
+        types = Counter(r.get("Type", "") for r in resources)
+        endpoints = sorted({_service(r["Properties"].get("ServiceName")) for r in resources
+                            if r.get("Type") == "AWS::EC2::VPCEndpoint"})
+        cidrs = [r["Properties"].get("CidrBlock") for r in resources if r.get("Type") == "AWS::EC2::VPC"]
+        stacks.append({"name": name, "account": account, "region": region, "resources": sum(types.values()),
+                       "types": dict(types), "endpoints": endpoints, "vpc_cidrs": [c for c in cidrs if isinstance(c, str)],
+                       "internet": types.get("AWS::EC2::InternetGateway", 0) > 0})
     return stacks
 
 
-def _lines(types: dict) -> list[str]:
-    out = [f"{n} {NOTABLE[t]}{'s' if n > 1 else ''}" for t, n in sorted(types.items()) if t in NOTABLE]
-    return out[:5]
+def _service(name) -> str:
+    if isinstance(name, dict):  # {"Fn::Join": ["", ["com.amazonaws.", {"Ref": "AWS::Region"}, ".s3"]]}
+        parts = name.get("Fn::Join", ["", []])[1]
+        return str(parts[-1]).lstrip(".") if parts else "?"
+    return str(name).split(".", 3)[-1] if name else "?"
 
 
-def architecture_svg(config, stacks: list[dict]) -> str:
-    """One column per account (config order), one box per stack, regions in the box title."""
-    col_w, gap, box_w, head_h, line_h = 210, 14, 190, 46, 14
-    columns = []
-    for account in config.accounts:
-        own = [s for s in stacks if s["account"] == account.id]
-        if own:
-            columns.append((account, own))
-    heights = []
-    for _, own in columns:
-        heights.append(head_h + sum(34 + line_h * len(_lines(s["types"])) + 10 for s in own))
-    width = len(columns) * (col_w + gap) + gap
-    flows_y = max(heights, default=0) + 40
-    height = flows_y + 110
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="arch-title" {FONT} font-size="11">',
-             f'<title id="arch-title">Architecture of {_t(config.organization.name)}: accounts and stacks</title>',
-             f'<rect width="{width}" height="{height}" fill="#ffffff"/>']
-    for i, (account, own) in enumerate(columns):
-        x = gap + i * (col_w + gap)
-        regulated = account.kind.value not in ("research",)
-        parts.append(f'<rect x="{x}" y="10" width="{col_w}" height="{heights[i]}" rx="6" '
-                     f'fill="{"#eef4fb" if regulated else "#f4f4f4"}" stroke="#7a96b8"/>')
-        juris = f" ({account.jurisdiction})" if account.jurisdiction else ""
-        parts.append(f'<text x="{x + 8}" y="28" font-weight="bold" font-size="13">{_t(account.role)}{_t(juris)}</text>')
-        boundary = "validation boundary" if regulated else "outside the boundary"
-        parts.append(f'<text x="{x + 8}" y="44" fill="#444">{_t(account.id)} · {boundary}</text>')
-        y = 10 + head_h + 6
-        for s in own:
-            lines = _lines(s["types"])
-            h = 34 + line_h * len(lines)
-            parts.append(f'<rect x="{x + 10}" y="{y}" width="{box_w}" height="{h}" rx="4" fill="#fff" stroke="#9aa"/>')
-            parts.append(f'<text x="{x + 16}" y="{y + 15}" font-weight="bold">{_t(s["name"].split("-")[0])} · {_t(s["region"])}</text>')
-            parts.append(f'<text x="{x + 16}" y="{y + 28}" fill="#555">{s["resources"]} resources</text>')
-            for j, line in enumerate(lines):
-                parts.append(f'<text x="{x + 22}" y="{y + 28 + line_h * (j + 1)}">{_t(line)}</text>')
-            y += h + 10
-    names = [
-        "Organization trail (every account, every region) -> log-archive trail bucket, Object Lock COMPLIANCE",
-        "AWS Config recorder in every account x region -> log-archive Config history bucket; audit aggregator reads all",
-        "Compliance and drift events -> audit account event bus -> KMS-encrypted alert topic",
-        f"Service control policies from management: only {', '.join(config.allowed_regions)}; no trail, recorder, log or key tampering",
-    ]
-    parts.append(f'<text x="{gap}" y="{flows_y}" font-weight="bold" font-size="12">Cross-account flows</text>')
-    for k, text in enumerate(names):
-        parts.append(f'<text x="{gap + 8}" y="{flows_y + 18 + 16 * k}">{_t(text)}</text>')
-    parts.append("</svg>")
-    return "\n".join(parts)
+def _account_cluster(lines: list[str], key: str, label: str, body: list[str], fill: str = "#eef4fb") -> None:
+    lines.append(f'subgraph "cluster_{key}" {{ label={q(label)}; style="rounded,filled"; fillcolor="{fill}"; color="#7a96b8";')
+    lines.extend(body)
+    lines.append("}")
 
 
-def _arrow(x1: float, y1: float, x2: float, y2: float) -> str:
-    return (f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="#345" stroke-width="1.5" '
-            f'marker-end="url(#arrow)"/>')
+def network(config, stacks) -> str:
+    lines = [HEAD.format(rankdir="LR"), 'internet [label="Internet", shape=ellipse, fillcolor="#fbd5d5"];',
+             'aws [label="AWS service endpoints (regional)", shape=ellipse, fillcolor="#e8e8e8"];']
+    for s in (s for s in stacks if s["name"].startswith("Compute-")):
+        account = config.account_by_id(s["account"])
+        key = s["name"]
+        body = [f'"{key}/vpc" [label={q("VPC " + ", ".join(s["vpc_cidrs"]) + chr(10) + "private subnets, flow logs")}];',
+                f'"{key}/ep" [label={q("VPC endpoints:" + chr(10) + chr(10).join(s["endpoints"]))}, fillcolor="#dff3e0"];',
+                f'"{key}/vpc" -> "{key}/ep" [label="all AWS traffic"];']
+        if s["internet"]:
+            body.append(f'"{key}/nat" [label="NAT gateway (nat_allowed)", fillcolor="#fde2c8"];')
+            body.append(f'"{key}/vpc" -> "{key}/nat";')
+        kind = "outside the validation boundary" if account.kind.value == "research" else "no internet path"
+        _account_cluster(lines, key, f"{account.role} ({s['account']}) {s['region']}: {kind}", body,
+                         "#f4f4f4" if account.kind.value == "research" else "#eef4fb")
+        lines.append(f'"{key}/ep" -> aws;')
+        if s["internet"]:
+            lines.append(f'"{key}/nat" -> internet;')
+    return "\n".join(lines) + "\n}\n"
 
 
-def data_flow_svg(config, names, stacks: list[dict]) -> str:
-    """Record creation -> signature -> archive -> retention, with the audit trail beneath."""
-    regulated = config.regulated_accounts
-    signature_deployed = any(s["name"].startswith("Signature") for s in stacks)
-    longest = max(config.data_classes, key=lambda d: d.days)
-    stages = [
-        ("1. Record creation", [
-            "Lab user or instrument, signed in via",
-            "Identity Center: regulated-data-operator",
-            f"({config.access.session_hours.get('regulated-data-operator', '?')} h session)",
-            *(f"in {a.role} ({', '.join(config.workload_regions(a))})" for a in regulated[:3]),
-            *([f"and {len(regulated) - 3} more regulated accounts"] if len(regulated) > 3 else []),
-        ]),
-        ("2. Electronic signature", [
-            "Signature service: manifest with",
-            "signer, UTC time and meaning,",
-            "SHA-256 bound to bucket/key/version",
-            "deployed" if signature_deployed else "not deployed in this estate yet",
-        ]),
-        ("3. Archive", [
-            f"Records buckets {names.records_bucket_prefix()}<class>",
-            "Object Lock COMPLIANCE, versioning,",
-            "SSE-KMS customer key, TLS only,",
-            "deletion denied by bucket policy",
-        ]),
-        ("4. Retention", [
-            *(f"{d.name}: {d.retention_years or round(d.days / 365)} y" for d in config.data_classes[:5]),
-            f"longest: {longest.name}",
-        ]),
-    ]
-    box_w, gap, top = 290, 36, 40
-    box_h = 44 + 16 * max(len(lines) for _, lines in stages)
-    width = len(stages) * (box_w + gap) + gap
-    audit_y = top + box_h + 70
-    height = audit_y + 110
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="flow-title" {FONT} font-size="12">',
-             f'<title id="flow-title">Data flow of a regulated record in {_t(config.organization.name)}</title>',
-             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" '
-             'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#345"/></marker></defs>',
-             f'<rect width="{width}" height="{height}" fill="#ffffff"/>']
-    for i, (title, lines) in enumerate(stages):
-        x = gap + i * (box_w + gap)
-        dashed = ' stroke-dasharray="6 4"' if title.startswith("2.") and not signature_deployed else ""
-        parts.append(f'<rect x="{x}" y="{top}" width="{box_w}" height="{box_h}" rx="6" fill="#eef4fb" stroke="#7a96b8"{dashed}/>')
-        parts.append(f'<text x="{x + 10}" y="{top + 20}" font-weight="bold" font-size="13">{_t(title)}</text>')
-        for j, line in enumerate(lines):
-            parts.append(f'<text x="{x + 10}" y="{top + 40 + 16 * j}">{_t(line)}</text>')
-        if i:
-            parts.append(_arrow(x - gap + 2, top + box_h / 2, x - 2, top + box_h / 2))
-    audit_w = width - 2 * gap
-    parts.append(f'<rect x="{gap}" y="{audit_y}" width="{audit_w}" height="80" rx="6" fill="#fff7e6" stroke="#b8964a"/>')
-    parts.append(f'<text x="{gap + 10}" y="{audit_y + 20}" font-weight="bold" font-size="13">Audit trail of every step</text>')
-    parts.append(f'<text x="{gap + 10}" y="{audit_y + 40}">CloudTrail {_t(names.trail_name)}: S3 data events (reads and writes) '
-                 f'on {_t(names.records_bucket_prefix())}* -> {_t(names.trail_bucket)}</text>')
-    parts.append(f'<text x="{gap + 10}" y="{audit_y + 58}">Object Lock COMPLIANCE, {config.audit_log.days} days '
-                 f'({_t(config.audit_log.retention_years or "")} y); read only by {_t(names.audit_reader_role_name)} in the audit account</text>')
-    for i in range(len(stages)):
-        cx = gap + i * (box_w + gap) + box_w / 2
-        parts.append(_arrow(cx, top + box_h + 2, cx, audit_y - 2))
-    parts.append("</svg>")
-    return "\n".join(parts)
+def identity(config, stacks) -> str:
+    names = {a.role: a for a in config.accounts}
+    lines = [HEAD.format(rankdir="LR"),
+             f'idc [label={q("IAM Identity Center" + chr(10) + "management " + config.home_region)}, fillcolor="#dde8f8"];']
+    for i, a in enumerate(config.access.assignments):
+        group = f"group{i}"
+        targets = [r for r in names] if a.accounts == ["*"] else a.accounts
+        lines.append(f'{group} [label={q("group ..." + a.group_id[-12:])}, shape=ellipse];')
+        lines.append(f'{group} -> idc [label={q(a.permission_set)}];')
+        for role in targets:
+            lines.append(f'idc -> {q("acct/" + role)} [label={q(a.permission_set + " (" + str(config.access.session_hours.get(a.permission_set, "?")) + " h)")}];')
+    for role, a in names.items():
+        lines.append(f'{q("acct/" + role)} [label={q(role + chr(10) + a.id)}];')
+    for a in config.regulated_accounts:
+        groups = sorted({g for rc in config.signatures.record_classes.values() for g in rc.signers})
+        lines.append(f'{q("pool/" + a.role)} [label={q("Signer pool (Cognito), " + a.role + chr(10) + "groups: " + ", ".join(groups))}, fillcolor="#fff3c4"];')
+        lines.append(f'{q("acct/" + a.role)} -> {q("pool/" + a.role)} [label="administrators create signers"];')
+    lines.append(f'sealkey [label={q("qualification-records key (audit)" + chr(10) + "kms:Sign: " + ", ".join(config.qualification.record_signers))}, fillcolor="#fff3c4"];')
+    lines.append(f'{q("acct/audit")} -> sealkey;')
+    return "\n".join(lines) + "\n}\n"
+
+
+def data_paths(config, names, stacks) -> str:
+    lines = [HEAD.format(rankdir="LR"),
+             f'archive [label={q("log archive " + config.log_archive.id + chr(10) + names.trail_bucket + chr(10) + "Object Lock COMPLIANCE")}, fillcolor="#fff7e6"];']
+    for a in config.regulated_accounts:
+        for region in config.workload_regions(a):
+            body = []
+            for d in config.data_classes:
+                node = q(f"{a.role}/{region}/{d.name}")
+                body.append(f'{node} [label={q(names.records_bucket(d.name, a.id, region) + chr(10) + f"{d.days} days, COMPLIANCE" + (chr(10) + "de-identified" if d.de_identified else ""))}];')
+                lines.append(f'{node} -> archive [label="data events", style=dashed];')
+            _account_cluster(lines, f"{a.role}-{region}", f"{a.role} ({a.id}) {region}, {a.jurisdiction}", body)
+    for d in config.data_classes:
+        for target in d.replicate_to:
+            destination = config.account(target.account)
+            target_region = target.region or config.workload_regions(destination)[0]
+            for a in config.regulated_accounts:
+                for region in config.workload_regions(a):
+                    if (a.id, region) == (destination.id, target_region):
+                        continue
+                    cross = REGION_JURISDICTION[region] != REGION_JURISDICTION[target_region]
+                    label = "replicates (de-identified)" + (f", cross-border {REGION_JURISDICTION[region]} -> "
+                                                            f"{REGION_JURISDICTION[target_region]}" if cross else "")
+                    lines.append(f'{q(f"{a.role}/{region}/{d.name}")} -> {q(f"{destination.role}/{target_region}/{d.name}")} '
+                                 f'[label={q(label)}, color="{"#b8460b" if cross else "#345"}", penwidth=1.6];')
+    return "\n".join(lines) + "\n}\n"
+
+
+def compute(config, stacks) -> str:
+    lines = [HEAD.format(rankdir="LR")]
+    for s in (s for s in stacks if s["name"].startswith("Compute-")):
+        account = config.account_by_id(s["account"])
+        settings = config.compute_settings(account)
+        k = s["name"]
+        body = [f'"{k}/in" [label="raw data (records bucket)"];',
+                f'"{k}/batch" [label={q(f"AWS Batch: Spot {settings.spot_share_percent}% / on-demand, max {settings.max_vcpus} vCPU")}];',
+                f'"{k}/sm" [label={q(f"SageMaker pipeline, {settings.training_instance_type}, managed Spot")}];',
+                f'"{k}/omics" [label={q(f"HealthOmics run group, <= {settings.omics_max_runs} runs")}];',
+                f'"{k}/ckpt" [label={q(f"checkpoint bucket ({settings.checkpoint_expiry_days} days)")}, fillcolor="#f4f4f4"];',
+                f'"{k}/out" [label="results and models (artifact bucket)"];',
+                f'"{k}/in" -> "{k}/batch"; "{k}/in" -> "{k}/sm"; "{k}/in" -> "{k}/omics";',
+                f'"{k}/batch" -> "{k}/ckpt" [label="checkpoint / resume", dir=both];',
+                f'"{k}/sm" -> "{k}/ckpt" [dir=both];',
+                f'"{k}/batch" -> "{k}/out"; "{k}/sm" -> "{k}/out" [label="model, PendingManualApproval"]; "{k}/omics" -> "{k}/out";']
+        _account_cluster(lines, k, f"{account.role} ({s['account']}) {s['region']}", body,
+                         "#f4f4f4" if account.kind.value == "research" else "#eef4fb")
+    return "\n".join(lines) + "\n}\n"
+
+
+def signature(config, names, stacks) -> str:
+    subscribers = chr(10).join(f"{s.protocol}: {s.endpoint}" for s in config.alerts.subscriptions)
+    deployed = any(s["name"].startswith("Signatures-") for s in stacks)
+    lines = [HEAD.format(rankdir="LR"),
+             'signer [label="Signer", shape=ellipse];',
+             f'pool [label={q("Cognito user pool" + chr(10) + "password + TOTP, " + str(config.signatures.auth_window_seconds) + " s window")}];',
+             'api [label="API Gateway + WAF\\n(TLS only, access logs)"];',
+             'sign [label="sign function\\nauthority, sequence,\\nsigner still enabled"];',
+             'record [label="record version\\n(records bucket, SHA-256 read)"];',
+             'ledger [label="DynamoDB ledger\\n(hash-chained, PITR)", fillcolor="#fff3c4"];',
+             'manifest [label="manifest copy\\n(Object Lock COMPLIANCE)", fillcolor="#fff7e6"];',
+             f'bus [label={q("audit bus " + names.audit_bus_name)}];',
+             f'topic [label={q("alert topic (KMS)" + chr(10) + subscribers)}, fillcolor="#fbd5d5"];',
+             'signer -> pool [label="sign in"]; pool -> api [label="ID token"]; api -> sign;',
+             'sign -> record [label="reads"]; sign -> ledger [label="appends"]; sign -> manifest [label="writes"];',
+             'sign -> bus [label="signed / refused events"]; bus -> topic [label="refused attempts"];']
+    if not deployed:
+        lines.append('note [label="not deployed in this estate", shape=note];')
+    return "\n".join(lines) + "\n}\n"
+
+
+def dot_sources(config, stacks) -> dict[str, str]:
+    from ...naming import Names
+
+    names = Names(config)
+    return {"network": network(config, stacks), "identity": identity(config, stacks),
+            "data": data_paths(config, names, stacks), "compute": compute(config, stacks),
+            "signature": signature(config, names, stacks)}
+
+
+def diagrams_of(config, stacks) -> dict[str, dict]:
+    """name -> {title, dot, svg}, laid out by Graphviz."""
+    sources = dot_sources(config, stacks)
+    svgs = layout(sources)
+    return {name: {"title": title, "dot": sources[name], "svg": svgs[name]} for name, title in DIAGRAMS}
