@@ -61,17 +61,19 @@ deploy: setup  ## needs AWS credentials; deploys in dependency order, a wave at 
 preflight: setup  ## what a first deploy needs: make preflight, then make preflight ROLE=audit [REGION=us-east-1]
 	$(PY) -m gxp_landing_zone.preflight --config $(CONFIG) --cdk-out $(OUT) $(if $(ROLE),--account-role $(ROLE)) $(if $(REGION),--region $(REGION)) $(if $(DEPLOYER),--deployer-account $(DEPLOYER))
 
-iq: setup  ## Installation Qualification against a deployed account: make iq ROLE=log-archive REGION=us-east-1
-	$(PY) -m gxp_landing_zone.validation.iq --config $(CONFIG) --account-role $(ROLE) --region $(REGION) --out iq-results/
+iq: setup  ## Installation Qualification against a deployed account: make iq ROLE=log-archive REGION=us-east-1 [SIGNING_PROFILE=qa] (the record is sealed with the qualification-records key)
+	$(PY) -m gxp_landing_zone.validation.iq --config $(CONFIG) --account-role $(ROLE) --region $(REGION) --out iq-results/ $(if $(SIGNING_PROFILE),--signing-profile $(SIGNING_PROFILE))
 
 # The signature steps read the signer's ID token from GXP_OQ_SIGNER_ID_TOKEN (never an argument); without it they are not executed.
 oq: setup  ## Operational Qualification in a regulated validation account: make oq ROLE=regulated-us REGION=us-east-1 [DATA_CLASS=...] [SIGNATURE_API=https://...]
-	$(PY) -m gxp_landing_zone.validation.oq --config $(CONFIG) --account-role $(ROLE) --region $(REGION) --out oq-results/ $(if $(DATA_CLASS),--data-class $(DATA_CLASS)) $(if $(SIGNATURE_API),--signature-api $(SIGNATURE_API))
+	$(PY) -m gxp_landing_zone.validation.oq --config $(CONFIG) --account-role $(ROLE) --region $(REGION) --out oq-results/ $(if $(DATA_CLASS),--data-class $(DATA_CLASS)) $(if $(SIGNATURE_API),--signature-api $(SIGNATURE_API)) $(if $(SIGNING_PROFILE),--signing-profile $(SIGNING_PROFILE))
 
 VALIDATION_OUT ?= validation-package
 
-validation-package: setup  ## the computer-system-validation package; IQ_RESULTS=dir / OQ_RESULTS=dir add the executed IQ / OQ protocols
-	$(PY) -m gxp_landing_zone.validation.package --config $(CONFIG) --out $(VALIDATION_OUT) $(if $(IQ_RESULTS),--iq-results $(IQ_RESULTS)) $(if $(OQ_RESULTS),--oq-results $(OQ_RESULTS))
+# Records are verified against the qualification-records key's public key:
+#   python -m gxp_landing_zone.validation public-key --config $(CONFIG) --out record-key.pem
+validation-package: setup  ## the computer-system-validation package; IQ_RESULTS=dir / OQ_RESULTS=dir RECORD_KEY=record-key.pem add the executed IQ / OQ protocols; QA_RECORDS=qa.yaml; PDF=1 prints every document
+	$(PY) -m gxp_landing_zone.validation.package --config $(CONFIG) --out $(VALIDATION_OUT) $(if $(IQ_RESULTS),--iq-results $(IQ_RESULTS)) $(if $(OQ_RESULTS),--oq-results $(OQ_RESULTS)) $(if $(RECORD_KEY),--record-public-key $(RECORD_KEY)) $(if $(QA_RECORDS),--qa-records $(QA_RECORDS)) $(if $(PDF),--pdf)
 
 bench: setup  ## synth wall time and peak memory, bare vs complete: 1x/3x/10x regulated accounts, 100 accounts
 	$(PY) -m gxp_landing_zone.bench
