@@ -121,7 +121,7 @@ def test_runner_bad_input_is_one_line(command, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     assert validation([*base, "--out", str(tmp_path / "unreachable")]) == 3
     err = capsys.readouterr().err
-    assert "cannot reach AWS" in err and "Traceback" not in err
+    assert "cannot sign in to AWS (Could not connect" in err and "Traceback" not in err
 
 
 def test_records_commands_answer_bad_input(tmp_path, capsys):

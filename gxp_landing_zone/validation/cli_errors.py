@@ -34,9 +34,10 @@ def aws_problem(exc: Exception) -> tuple[str, int] | None:
     if isinstance(exc, NoRegionError):
         return ("no AWS region is set; pass --region", EXIT_USAGE)
     if isinstance(exc, EndpointConnectionError):
-        return (f"cannot reach AWS ({exc}); check the network, a proxy, or the region", EXIT_CREDENTIALS)
+        return (f"cannot sign in to AWS ({exc}); check the network, a proxy, or the region", EXIT_CREDENTIALS)
     if isinstance(exc, BotoCoreError):
-        return (f"cannot talk to AWS ({type(exc).__name__}: {exc})", EXIT_CREDENTIALS)
+        # An expired SSO token, a proxy refusing, ...: signing in failed before any check.
+        return (f"cannot sign in to AWS ({exc}); check the network and your sign-in (aws sso login)", EXIT_CREDENTIALS)
     if isinstance(exc, ClientError):
         # Checks and steps catch their own API errors; what reaches here is the STS identity call.
         return (f"cannot confirm the caller's identity: {exc}", EXIT_CREDENTIALS)
