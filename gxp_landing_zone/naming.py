@@ -100,6 +100,11 @@ class Names:
                     (self.ml_artifact_bucket(account.id, region), None),
                     (self.compute_access_log_bucket(account.id, region), None),
                 ]
+        for role in (c.genai.accounts if c.genai else {}):
+            account = c.account(role)
+            for region in c.workload_regions(account):
+                names += [(self.genai_log_bucket(account.id, region), None), (self.genai_evaluation_bucket(account.id, region), None),
+                          (self.genai_access_log_bucket(account.id, region), None)]
         return names
 
     # log-archive account, home region
@@ -236,3 +241,57 @@ class Names:
     @staticmethod
     def signature_event_source() -> str:
         return "gxp.esignature"
+
+    @staticmethod
+    def signature_ledger_parameter() -> str:
+        """SSM parameter holding the ledger table's name, for the release gates in other stacks."""
+        return "/gxp/esignatures/ledger-table"
+
+    # generative AI (Bedrock): regulated and research accounts named in genai.accounts, each workload region
+    def genai_log_bucket(self, account_id: str, region: str) -> str:
+        return f"{self._prefix}-genai-logs-{account_id}-{region_code(region)}"
+
+    def genai_evaluation_bucket(self, account_id: str, region: str) -> str:
+        return f"{self._prefix}-genai-eval-{account_id}-{region_code(region)}"
+
+    def genai_access_log_bucket(self, account_id: str, region: str) -> str:
+        return f"{self._prefix}-genai-access-logs-{account_id}-{region_code(region)}"
+
+    @staticmethod
+    def genai_key_alias() -> str:
+        return "alias/gxp/genai"
+
+    @staticmethod
+    def genai_invocation_log_group() -> str:
+        return "/gxp/bedrock/invocations"
+
+    @staticmethod
+    def genai_guardrail() -> str:
+        return "gxp-guardrail"
+
+    @staticmethod
+    def genai_invoke_policy() -> str:
+        """The managed policy that lets a role call the allowed models, through the guardrail only."""
+        return "gxp-genai-invoke"
+
+    @staticmethod
+    def genai_role_name(purpose: str, region: str) -> str:
+        return f"gxp-genai-{purpose}-{region_code(region)}"
+
+    @staticmethod
+    def genai_alarm_prefix() -> str:
+        return "gxp-genai-"
+
+    # SageMaker model governance (Compute stacks)
+    @staticmethod
+    def ml_training_role_name(region: str) -> str:
+        """Named, so a records key policy can let training read the classes the config allows."""
+        return f"gxp-ml-training-{region_code(region)}"
+
+    @staticmethod
+    def model_card() -> str:
+        return "gxp-discovery-models-card"
+
+    @staticmethod
+    def model_release_event_source() -> str:
+        return "gxp.model-release"

@@ -18,6 +18,10 @@ def runs_compute(config: EstateConfig, account: Account) -> bool:
     return account.kind in (AccountKind.REGULATED, AccountKind.RESEARCH) and config.compute_settings(account).enabled
 
 
+def runs_genai(config: EstateConfig, account: Account) -> bool:
+    return config.genai is not None and account.role in config.genai.accounts
+
+
 def components(config: EstateConfig, account: Account, region: str) -> list[str]:
     """The components deployed to ``account`` in ``region``."""
     # Member accounts receive the baseline from the gxp-baseline StackSet (OrganizationBaseline), whose
@@ -36,6 +40,8 @@ def components(config: EstateConfig, account: Account, region: str) -> list[str]
         found += ["Records", "Signatures"]
     if runs_compute(config, account) and in_workload_region:
         found.append("Compute")
+    if runs_genai(config, account) and in_workload_region:
+        found.append("GenAI")
     return found
 
 

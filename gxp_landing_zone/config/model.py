@@ -17,14 +17,14 @@ from .base import Strict
 from .access import Access
 from .alerts import Alerts
 from .qualification import Qualification
-from .records import ReplicationTarget, check_bucket_names, check_data_classes
+from .records import DataClass, ReplicationTarget, Retention, check_bucket_names, check_data_classes
 from .regimes import REGIMES_FIELD_DOC, Regime, check_regimes
 from .compute import CloudWatchDays, Compute, ComputeSettings
+from .genai import GenAi, check_genai
+from .ml import Ml, check_ml
 from .regions import REGION_JURISDICTION, REGULATED_JURISDICTIONS, regions_in
 from .signatures import Signatures, check_signatures
 
-DAYS_PER_YEAR = 365
-MAX_RETENTION_YEARS = 100  # S3 Object Lock's own ceiling for default retention
 # [0-9], not \d: \d also matches other scripts' digits (Arabic-Indic, Devanagari, ...), which
 # pass a \d{12} check and then break synthesis.
 ACCOUNT_ID = Annotated[str, Field(pattern=r"^[0-9]{12}$", description="12-digit AWS account ID")]
@@ -53,39 +53,6 @@ def _check_region(region: str) -> str:
         known = ", ".join(sorted(REGION_JURISDICTION))
         raise ValueError(f"'{region}' is not an AWS commercial region this product knows; use one of: {known}")
     return region
-
-
-class Retention(Strict):
-    """A retention period given in whole years or whole days, never both."""
-
-    retention_years: int | None = Field(default=None, gt=0, le=MAX_RETENTION_YEARS)
-    retention_days: int | None = Field(default=None, gt=0, le=MAX_RETENTION_YEARS * DAYS_PER_YEAR)
-
-    @model_validator(mode="after")
-    def _exactly_one(self):
-        if (self.retention_years is None) == (self.retention_days is None):
-            raise ValueError("give exactly one of retention_years or retention_days")
-        return self
-
-    @property
-    def days(self) -> int:
-        return self.retention_days if self.retention_days is not None else self.retention_years * DAYS_PER_YEAR
-
-
-class DataClass(Retention):
-    name: str = Field(pattern=r"^[a-z][a-z0-9-]{1,30}$", description="lower-case name used in bucket names")
-    description: str = ""
-    de_identified: bool = False
-    # Residency (Annex 11 7.1): identified records never leave the account's jurisdiction.
-    may_leave_jurisdiction: bool = False
-    replicate_to: list[ReplicationTarget] = Field(default_factory=list)
-
-    @field_validator("name")
-    @classmethod
-    def _bucket_safe(cls, value: str) -> str:
-        if value.endswith("-") or "--" in value:
-            raise ValueError(f"'{value}' becomes part of an S3 bucket name: no trailing or doubled hyphen")
-        return value
 
 
 class AuditLog(Retention):
@@ -189,6 +156,8 @@ class EstateConfig(Strict):
     signatures: Signatures = Field(default_factory=Signatures)
     alerts: Alerts = Field(description="subscribers of the compliance alert topic; at least one (11.300(d))")
     qualification: Qualification = Field(default_factory=Qualification, description="who may sign IQ/OQ records")
+    genai: GenAi | None = Field(default=None, description="Bedrock models, guardrail, logging and release criteria")
+    ml: Ml = Field(default_factory=Ml, description="SageMaker training data, model card, thresholds and endpoints")
 
     @model_validator(mode="after")
     def _signature_record_classes(self):
@@ -246,6 +215,8 @@ class EstateConfig(Strict):
         check_data_classes(self)
         check_bucket_names(self)
         self._check_compute()
+        check_genai(self)
+        check_ml(self)
         return self
 
     def _check_assignments(self, roles: list[str]) -> None:

@@ -8,9 +8,9 @@ calls ``check_data_classes`` from its model validator.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..naming import MAX_BUCKET_NAME, Names, bucket_name_problem, records_bucket_name
 from .base import Strict
@@ -18,6 +18,11 @@ from .regions import REGION_JURISDICTION
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import EstateConfig
+
+DAYS_PER_YEAR = 365
+MAX_RETENTION_YEARS = 100  # S3 Object Lock's own ceiling for default retention
+# The lawful bases of GDPR Art. 6(1)(a)-(f), as the config spells them.
+LegalBasis = Literal["consent", "contract", "legal-obligation", "vital-interests", "public-task", "legitimate-interest"]
 
 
 class ReplicationTarget(Strict):
@@ -36,6 +41,56 @@ class ReplicationTarget(Strict):
                 "account's regions, or leave region out to use its first"
             )
         return value
+
+
+class Retention(Strict):
+    """A retention period given in whole years or whole days, never both."""
+
+    retention_years: int | None = Field(default=None, gt=0, le=MAX_RETENTION_YEARS)
+    retention_days: int | None = Field(default=None, gt=0, le=MAX_RETENTION_YEARS * DAYS_PER_YEAR)
+
+    @model_validator(mode="after")
+    def _exactly_one(self):
+        if (self.retention_years is None) == (self.retention_days is None):
+            raise ValueError("give exactly one of retention_years or retention_days")
+        return self
+
+    @property
+    def days(self) -> int:
+        return self.retention_days if self.retention_days is not None else self.retention_years * DAYS_PER_YEAR
+
+
+class DataClass(Retention):
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]{1,30}$", description="lower-case name used in bucket names")
+    description: str = ""
+    de_identified: bool = False
+    # Residency (Annex 11 7.1): identified records never leave the account's jurisdiction.
+    may_leave_jurisdiction: bool = False
+    replicate_to: list[ReplicationTarget] = Field(default_factory=list)
+    personal_data: bool = Field(
+        default=False,
+        description="the records relate to identifiable people (GDPR Art. 4(1)), e.g. true for samples linked to donors",
+    )
+    legal_basis: LegalBasis | None = Field(
+        default=None,
+        description="GDPR Art. 6(1) basis for processing personal data, e.g. consent; a training pipeline may read "
+        "a personal-data class only when it is declared (ml.accounts.<role>.training_data_classes)",
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _bucket_safe(cls, value: str) -> str:
+        if value.endswith("-") or "--" in value:
+            raise ValueError(f"'{value}' becomes part of an S3 bucket name: no trailing or doubled hyphen")
+        return value
+
+    @model_validator(mode="after")
+    def _basis_for_personal_data(self):
+        if self.legal_basis is not None and not self.personal_data:
+            raise ValueError(
+                "legal_basis is declared for personal data only; set personal_data: true or remove legal_basis"
+            )
+        return self
 
 
 def check_data_classes(config: "EstateConfig") -> None:

@@ -16,7 +16,8 @@ from pathlib import Path
 import yaml
 
 from .loader import ConfigError, load_yaml
-from .model import DAYS_PER_YEAR, MAX_RETENTION_YEARS, EstateConfig
+from .model import EstateConfig
+from .records import DAYS_PER_YEAR, MAX_RETENTION_YEARS
 
 AUDIT_LOG = "audit-log"
 RESTORE = "restore it from version control"
