@@ -100,8 +100,7 @@ class Names:
                     (self.ml_artifact_bucket(account.id, region), None),
                     (self.compute_access_log_bucket(account.id, region), None),
                 ]
-        for role in (c.genai.accounts if c.genai else {}):
-            account = c.account(role)
+        for account in [a for a in c.accounts if c.genai and a.role in c.genai.accounts]:
             for region in c.workload_regions(account):
                 names += [(self.genai_log_bucket(account.id, region), None), (self.genai_evaluation_bucket(account.id, region), None),
                           (self.genai_access_log_bucket(account.id, region), None)]
