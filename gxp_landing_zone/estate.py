@@ -13,11 +13,13 @@ from .stacks.audit import AuditStack
 from .stacks.baseline import BaselineStack
 from .stacks.compliance import ComplianceStack
 from .stacks.compute import ComputeStack
+from .stacks.genai import GenAiStack
 from .stacks.log_archive import LogArchiveStack
 from .stacks.organization import OrganizationStack
 from .stacks.organization_baseline import OrganizationBaselineStack
 from .stacks.records import RecordsStack
 from .stacks.signatures import SignatureServiceStack
+from .topology import runs_genai
 
 
 @dataclass
@@ -104,3 +106,5 @@ def _add_compute(app: App, config: EstateConfig, estate: Estate) -> None:
             continue
         for region in config.workload_regions(account):
             estate.workloads.append(ComputeStack(app, config=config, account=account, region=region))
+            if runs_genai(config, account):
+                estate.workloads.append(GenAiStack(app, config=config, account=account, region=region))

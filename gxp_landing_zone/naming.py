@@ -288,6 +288,24 @@ class Names:
         return f"gxp-ml-training-{region_code(region)}"
 
     @staticmethod
+    def ml_role_name(purpose: str, region: str) -> str:
+        return f"gxp-ml-{purpose}-{region_code(region)}"
+
+    def release_reader_role_arns(self, account_id: str, region: str) -> tuple[str, ...]:
+        """The release gates (Bedrock, SageMaker): they read the ledger, manifests and evaluation records."""
+        return tuple(f"arn:aws:iam::{account_id}:role/{self.signature_role_name(p, region)}" for p in ("release", "approval"))
+
+    def evaluation_writer_role_arns(self, account_id: str, region: str) -> tuple[str, ...]:
+        """The functions that write go/no-go records into the evaluation record class's bucket."""
+        return (f"arn:aws:iam::{account_id}:role/{self.genai_role_name('evaluate', region)}",
+                f"arn:aws:iam::{account_id}:role/{self.ml_role_name('evaluate', region)}")
+
+    @staticmethod
+    def macie_role_arn(account_id: str) -> str:
+        """Macie's service-linked role, which reads the objects a discovery job scans."""
+        return f"arn:aws:iam::{account_id}:role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie"
+
+    @staticmethod
     def model_card() -> str:
         return "gxp-discovery-models-card"
 

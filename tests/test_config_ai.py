@@ -124,3 +124,12 @@ def test_every_catalog_profile_names_a_listed_model_and_prices_resolve():
         assert catalog.geography(profile_id) == profile.geography
         assert catalog.price(profile_id) is not None
     assert catalog.price("unknown") is None
+
+
+@pytest.mark.parametrize("name,mutate,expected", [
+    ("ml record class missing", lambda d: d["ml"].__setitem__("record_class", "evals"),
+     ["ml.record_class", "'evals' is not in signatures.record_classes"]),
+    ("ml meaning nobody may sign", lambda d: d["ml"].__setitem__("meaning", "review"), ["ml.meaning", "may sign 'review'"]),
+], ids=["ml record class missing", "ml meaning nobody may sign"])
+def test_malformed_ml_release_settings_are_refused(name, mutate, expected):
+    assert_refused(REFERENCE, mutate, expected)

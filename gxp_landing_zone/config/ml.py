@@ -67,6 +67,12 @@ class Ml(Strict):
         default_factory=dict,
         description="metric (as the pipeline's evaluation report names it) -> bound, e.g. {auc: {min: 0.85}}",
     )
+    record_class: str | None = Field(
+        default=None,
+        description="signatures.record_classes entry for evaluation records, e.g. ai-evaluation; without it a "
+        "regulated account's model approvals are not gated and synthesis fails (GXP-AI-06)",
+    )
+    meaning: str = Field(default="approved-for-use", description="the signature meaning that releases a model version")
     monitoring_schedule: str = Field(
         default="cron(0 * ? * * *)", pattern=r"^cron\(.+\)$", description="data-quality monitoring, e.g. hourly"
     )
@@ -77,6 +83,13 @@ class Ml(Strict):
 
 
 def check_ml(config: "EstateConfig") -> None:
+    ml = config.ml
+    if ml.record_class is not None:
+        record_class = config.signatures.record_classes.get(ml.record_class)
+        if record_class is None:
+            raise ValueError(f"ml.record_class: '{ml.record_class}' is not in signatures.record_classes")
+        if not any(ml.meaning in meanings for meanings in record_class.signers.values()):
+            raise ValueError(f"ml.meaning: no group of signatures.record_classes.{ml.record_class} may sign '{ml.meaning}'")
     classes = {c.name: (i, c) for i, c in enumerate(config.data_classes)}
     for role, settings in config.ml.accounts.items():
         where = f"ml.accounts.{role}"

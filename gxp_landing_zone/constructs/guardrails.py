@@ -91,7 +91,22 @@ DATA_PLACEMENT_ACTIONS = [
     "sagemaker:CreateNotebookInstance",
     "sagemaker:CreateProcessingJob",
     "sagemaker:CreateTrainingJob",
+    # Bedrock jobs and stores that keep data in the region they run in.
+    "bedrock:CreateEvaluationJob",
+    "bedrock:CreateKnowledgeBase",
+    "bedrock:CreateModelCustomizationJob",
+    "bedrock:CreateModelImportJob",
+    "bedrock:CreateModelInvocationJob",
 ]
+BEDROCK_INFERENCE_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+GLOBAL_INFERENCE_PROFILES = "arn:aws:bedrock:*:*:inference-profile/global.*"
+
+
+def inference_profiles_in(regions: list[str]) -> list[str]:
+    """Inference profiles whose source region is one of ``regions``. A cross-region profile's request
+    reaches its destination regions with bedrock:InferenceProfileArn set to the profile's ARN in the
+    source region: https://docs.aws.amazon.com/bedrock/latest/userguide/geographic-cross-region-inference.html"""
+    return [f"arn:aws:bedrock:{r}:*:inference-profile/*" for r in sorted(regions)]
 
 
 def _statement(sid: str, actions: list[str], resources: list[str] | str = "*", condition: dict | None = None) -> dict:
@@ -133,12 +148,20 @@ def deny_root_and_leaving() -> dict:
 
 
 def deny_outside_regions(allowed_regions: list[str]) -> dict:
+    """Every regional action outside the allowed regions, except the hop of a Bedrock request that an
+    inference profile of an allowed region routes to one of its destination regions: the request was
+    made, logged and guardrailed in the allowed region, and where a regulated account's profiles may
+    route is confined to its jurisdiction by the residency SCP (GXP-AI-09). Any other request naming a
+    profile in a region that is not allowed is denied like everything else."""
     statement = {
         "Sid": "DenyOutsideAllowedRegions",
         "Effect": "Deny",
         "NotAction": GLOBAL_SERVICE_ACTIONS,
         "Resource": "*",
-        "Condition": {"StringNotEquals": {"aws:RequestedRegion": sorted(allowed_regions)}},
+        "Condition": {
+            "StringNotEquals": {"aws:RequestedRegion": sorted(allowed_regions)},
+            "ArnNotLike": {"bedrock:InferenceProfileArn": inference_profiles_in(allowed_regions)},
+        },
     }
     return {"Version": "2012-10-17", "Statement": [statement]}
 
@@ -148,11 +171,14 @@ def protect_regulated_keys() -> dict:
     return {"Version": "2012-10-17", "Statement": [_statement("DenyKeyDestruction", KEY_DESTRUCTION_ACTIONS)]}
 
 
-def keep_data_in_jurisdiction(regions: list[str]) -> dict:
+def keep_data_in_jurisdiction(regions: list[str], jurisdiction_regions: list[str] | None = None) -> dict:
     """Annex 11 7.1, ER/ES 3.1.3: a regulated account stores and processes data only in the regions
     of its jurisdiction. A bucket's region is its LocationConstraint, which a request sent to the
-    us-east-1 endpoint may name freely, hence the second statement."""
+    us-east-1 endpoint may name freely, hence the second statement. Bedrock inference (which stores
+    nothing where it runs) may reach any region of the jurisdiction through the jurisdiction's
+    geographic profile, never a global profile, which may route anywhere."""
     inside = sorted(regions)
+    jurisdiction = sorted(jurisdiction_regions or regions)
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -166,5 +192,11 @@ def keep_data_in_jurisdiction(regions: list[str]) -> dict:
                 ["s3:CreateBucket"],
                 condition={"StringNotEquals": {"s3:LocationConstraint": inside}, "Null": {"s3:LocationConstraint": "false"}},
             ),
+            _statement(
+                "DenyBedrockInferenceOutsideJurisdiction",
+                BEDROCK_INFERENCE_ACTIONS,
+                condition={"StringNotEquals": {"aws:RequestedRegion": jurisdiction}},
+            ),
+            _statement("DenyGlobalInferenceProfiles", BEDROCK_INFERENCE_ACTIONS, [GLOBAL_INFERENCE_PROFILES]),
         ],
     }

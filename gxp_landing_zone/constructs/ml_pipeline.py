@@ -45,7 +45,11 @@ class ModelTrainingPipeline(Construct):
         instance_type: str,
         max_run_seconds: int,
         max_wait_seconds: int,
+        role_name: str | None = None,
+        training_records: tuple[tuple[str, str], ...] = (),
     ) -> None:
+        """``training_records``: (records bucket, its key alias) of each data class the config lets the
+        pipeline train on; the role reads them through S3 only."""
         super().__init__(scope, id)
         stack = Stack.of(self)
         partition, region, account = stack.partition, stack.region, stack.account
@@ -59,7 +63,16 @@ class ModelTrainingPipeline(Construct):
             model_package_group_name=name,
             model_package_group_description="Discovery models; promotion requires a recorded approval",
         )
-        self.role = iam.Role(self, "ExecutionRole", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"))
+        # Named, so the records key policies of the classes it trains on can admit it.
+        self.role = iam.Role(self, "ExecutionRole", role_name=role_name, assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"))
+        records = [
+            iam.PolicyStatement(sid="ReadTrainingRecords", actions=["s3:GetObject", "s3:ListBucket"],
+                                resources=[a for b, _ in training_records for a in (f"arn:aws:s3:::{b}", f"arn:aws:s3:::{b}/*")]),
+            iam.PolicyStatement(sid="DecryptTrainingRecordsThroughS3", actions=["kms:Decrypt"],
+                                resources=[f"arn:{partition}:kms:{region}:{account}:key/*"],
+                                conditions={"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"},
+                                            "ForAnyValue:StringEquals": {"kms:ResourceAliases": [a for _, a in training_records]}}),
+        ] if training_records else []
         arn = f"arn:{partition}:sagemaker:{region}:{account}"
         policy = iam.ManagedPolicy(
             self,
@@ -131,6 +144,7 @@ class ModelTrainingPipeline(Construct):
                     ],
                     resources=["*"],
                 ),
+                *records,
                 iam.PolicyStatement(
                     sid="TrainingLogs",
                     actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
@@ -145,14 +159,17 @@ class ModelTrainingPipeline(Construct):
                 f"AwsSolutions-IAM5[Resource::arn:{partition}:sagemaker:{region}:{account}:training-job/{PIPELINE_JOB_PREFIX}*]",
                 f"AwsSolutions-IAM5[Resource::arn:{partition}:sagemaker:{region}:{account}:model-package/{name}/*]",
                 f"AwsSolutions-IAM5[Resource::arn:{partition}:logs:{region}:{account}:log-group:/aws/sagemaker/TrainingJobs:*]",
+                *[f"AwsSolutions-IAM5[Resource::arn:aws:s3:::{b}/*]" for b, _ in training_records],
+                *([f"AwsSolutions-IAM5[Resource::arn:{partition}:kms:{region}:{account}:key/*]"] if training_records else []),
                 *[
                     f"AwsSolutions-IAM5[Resource::<{stack.get_logical_id(b.node.default_child)}.Arn>/{p}*]"
                     for b, p in ((artifact_bucket, TRAINING_DATA_PREFIX), (artifact_bucket, MODEL_PREFIX), (checkpoint_bucket, CHECKPOINT_PREFIX))
                 ],
             ],
             "Pipeline jobs, model versions and objects get names at run time; each wildcard is limited to the "
-            "pipeline's own name prefix, model package group, log group or bucket prefix. The EC2 network-interface "
-            "and ECR token calls SageMaker makes for VPC training have no resource ARNs",
+            "pipeline's own name prefix, model package group, log group or bucket prefix; records of the classes the "
+            "config lets it train on are read whole, their keys named by alias through kms:ResourceAliases. The EC2 "
+            "network-interface and ECR token calls SageMaker makes for VPC training have no resource ARNs",
         )
 
         definition = {

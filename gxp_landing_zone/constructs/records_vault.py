@@ -66,6 +66,8 @@ class RecordClassSpec:
     replication_role_name: str | None = None
     # Roles that read records without changing them (the e-signature service hashes the signed version).
     reader_role_arns: tuple[str, ...] = ()
+    # Roles that add new records (the AI evaluation functions write go/no-go records).
+    writer_role_arns: tuple[str, ...] = ()
     destinations: tuple[ReplicaDestination, ...] = ()
     sources: tuple[ReplicaSource, ...] = ()
 
@@ -102,6 +104,13 @@ class RecordsVault(Construct):
                 iam.AccountRootPrincipal(),
                 ["kms:Decrypt", "kms:DescribeKey"],
                 {**via_s3, "ArnLike": {"aws:PrincipalArn": list(spec.reader_role_arns)}},
+            )
+        if spec.writer_role_arns:
+            self.key.allow(
+                "RecordWritersEncryptThroughS3",
+                iam.AccountRootPrincipal(),
+                ["kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey"],
+                {**via_s3, "ArnLike": {"aws:PrincipalArn": list(spec.writer_role_arns)}},
             )
 
         self.bucket = GxpBucket(

@@ -33,6 +33,14 @@ OMICS_SERVICES: dict[str, ec2.InterfaceVpcEndpointAwsService] = {
 }
 
 
+# Bedrock inference (bedrock-runtime) and its control plane (bedrock), where the config allows Bedrock.
+BEDROCK_SERVICES: dict[str, ec2.InterfaceVpcEndpointAwsService] = {
+    "BedrockRuntime": ec2.InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME,
+    "Bedrock": ec2.InterfaceVpcEndpointAwsService.BEDROCK,
+}
+INFERENCE_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream", "bedrock:ApplyGuardrail"]
+
+
 class WorkloadNetwork(Construct):
     """A workload VPC whose subnets have no public addresses.
 
@@ -54,6 +62,7 @@ class WorkloadNetwork(Construct):
         key: kms.IKey,
         flow_log_retention_days: int,
         omics_endpoints: bool,
+        bedrock_inference_arns: list[str] | None = None,
     ) -> None:
         super().__init__(scope, id)
         workloads = ec2.SubnetConfiguration(
@@ -147,6 +156,8 @@ class WorkloadNetwork(Construct):
         services = dict(INTERFACE_SERVICES)
         if omics_endpoints:
             services.update(OMICS_SERVICES)
+        if bedrock_inference_arns is not None:
+            services.update(BEDROCK_SERVICES)
         self.endpoints = {
             name: self.vpc.add_interface_endpoint(
                 name,
@@ -158,3 +169,21 @@ class WorkloadNetwork(Construct):
             )
             for name, service in services.items()
         }
+        if bedrock_inference_arns is not None:
+            self._bedrock_policies(bedrock_inference_arns)
+
+    def _bedrock_policies(self, inference_arns: list[str]) -> None:
+        """From inside the VPC, Bedrock answers only this account's principals: inference on the models the
+        config allows (the guardrail itself is required by the IAM policy of the GenAI stack), and the control
+        plane read-only, so guardrails and logging change only through a deployment.
+        https://docs.aws.amazon.com/bedrock/latest/userguide/vpc-interface-endpoints.html"""
+        stack = self.vpc.stack
+        own_account = {"StringEquals": {"aws:PrincipalAccount": stack.account}}
+        self.endpoints["BedrockRuntime"].add_to_policy(iam.PolicyStatement(
+            sid="AllowedInferenceFromThisAccount", principals=[iam.AnyPrincipal()], actions=INFERENCE_ACTIONS,
+            resources=[*inference_arns, f"arn:aws:bedrock:{stack.region}:{stack.account}:guardrail/*"], conditions=own_account,
+        ))
+        self.endpoints["Bedrock"].add_to_policy(iam.PolicyStatement(
+            sid="ReadOnlyControlPlaneFromThisAccount", principals=[iam.AnyPrincipal()],
+            actions=["bedrock:Get*", "bedrock:List*"], resources=["*"], conditions=own_account,
+        ))

@@ -25,6 +25,7 @@ from .deployment.firewall import add_firewall
 from .deployment.forwarding import add_event_forwarding
 from .deployment.functions import ASSET_EXCLUDE, PYTHON, RUNTIME_ROOT, FunctionFactory
 from .deployment.identities import add_signers
+from .deployment.release_readers import add_release_readers
 from .deployment.spec import SignatureServiceSpec
 from .deployment.storage import add_key, add_ledger, add_manifest_archive
 
@@ -47,6 +48,7 @@ class SignatureService(Construct):
 
         self.key = add_key(self, spec)
         self.ledger = add_ledger(self, self.key)
+        self.ledger_parameter = add_release_readers(self, spec, key=self.key, ledger=self.ledger)
         self.access_logs, self.manifests = add_manifest_archive(self, spec, self.key)
 
         self._functions = FunctionFactory(self, key=self.key, spec=spec)

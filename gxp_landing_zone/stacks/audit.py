@@ -103,7 +103,7 @@ class AuditStack(GxpStack):
             routes=[
                 AlertRoute(**route)
                 for route in conformance.pack_alert_routes() + conformance.change_alert_routes(names.records_bucket_prefix())
-            ],
+            ] + ai_alert_routes(names),
         )
         events.Rule(
             self,
@@ -176,3 +176,25 @@ class AuditStack(GxpStack):
             "The log-archive key lives in another account and its ID is unknown at synthesis; the kms:ResourceAliases condition pins it to alias/gxp/log-archive",
         )
 
+
+def ai_alert_routes(names) -> list[AlertRoute]:
+    """What the workload accounts' AI governance sends to the audit bus and a reviewer must see."""
+    return [
+        AlertRoute(
+            id="GenAiMisuseAlert", description="A guardrail found personal data or a prompt attack in Bedrock use",
+            controls="GXP-AI-05", clauses="Annex 11 13; EU AI Act 15", source=("aws.cloudwatch",),
+            detail_type=("CloudWatch Alarm State Change",),
+            detail={"alarmName": [{"prefix": names.genai_alarm_prefix()}], "state": {"value": ["ALARM"]}},
+        ),
+        AlertRoute(
+            id="TrainingDataFindingAlert", description="Macie found sensitive data in a bucket that training reads",
+            controls="GXP-AI-08", clauses="EU AI Act 10", source=("aws.macie",), detail_type=("Macie Finding",),
+            detail={"category": ["CLASSIFICATION"]},
+        ),
+        AlertRoute(
+            id="ReleaseRefusedAlert", description="A model approval was reverted or an AI release refused by the release gate",
+            controls="GXP-AI-06", clauses="Annex 11 10, 14; 21 CFR 11.10(g); EU AI Act 14",
+            source=(names.model_release_event_source(),), detail_type=("Model Approval Reverted", "AI Release Refused"),
+            detail={"released": [False]},
+        ),
+    ]

@@ -14,6 +14,9 @@ from ..constructs.ml_pipeline import ModelTrainingPipeline
 from ..constructs.spot_first_batch import CHECKPOINT_PREFIX, Capacity, SpotFirstBatch
 from ..constructs.workload_network import WorkloadNetwork
 from .base import GxpStack
+from .bedrock_grants import inference_arns
+from .compute_governance import add_model_governance, training_records
+from ..topology import runs_genai
 from ..constructs.keep import KEEP
 from ..constructs.compliance_events import audit_bus_sender
 
@@ -55,6 +58,7 @@ class ComputeStack(GxpStack):
             key=self.key.key,
             flow_log_retention_days=settings.flow_log_retention_days,
             omics_endpoints=self.region in OMICS_REGIONS,
+            bedrock_inference_arns=inference_arns(config, account, self.region) if runs_genai(config, account) else None,
         )
 
         self.access_logs = GxpBucket(
@@ -142,6 +146,8 @@ class ComputeStack(GxpStack):
             max_run_seconds=settings.training_max_hours * 3600,
             # Spot training may wait for capacity as long again as it may run.
             max_wait_seconds=settings.training_max_hours * 2 * 3600,
+            role_name=names.ml_training_role_name(self.region),
+            training_records=training_records(self),
         )
         self.genomics = None
         if self.region in OMICS_REGIONS:
@@ -164,6 +170,7 @@ class ComputeStack(GxpStack):
                     self, "GenomicsEventSender", audit_bus_arn=names.audit_bus_arn()
                 ).role_arn,
             )
+        add_model_governance(self)
         # The key policy grants use to nobody by default (ManagedKey): name the workload roles.
         self.key.allow(
             "WorkloadRolesUseKey",

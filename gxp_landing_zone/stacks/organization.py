@@ -3,7 +3,7 @@ from __future__ import annotations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_organizations as orgs
 
-from ..config.regions import REGION_JURISDICTION
+from ..config.regions import REGION_JURISDICTION, regions_in
 from ..constructs import guardrails
 from ..constructs.compliance_events import ChangeForwarder, ForwardedChange, audit_bus_sender
 from ..constructs.managed_key import ManagedKey
@@ -72,7 +72,7 @@ class OrganizationStack(GxpStack):
                 f"Residency{jurisdiction}Policy",
                 scp_residency(jurisdiction),
                 f"Deny storing or processing data outside {', '.join(inside)} in {jurisdiction}-regulated accounts",
-                guardrails.keep_data_in_jurisdiction(inside),
+                guardrails.keep_data_in_jurisdiction(inside, regions_in(jurisdiction)),
                 [a.id for a in config.regulated_accounts if a.jurisdiction == jurisdiction],
             )
 

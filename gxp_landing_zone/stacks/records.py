@@ -103,14 +103,28 @@ class RecordsStack(GxpStack):
             key_alias=names.records_key_alias(data_class.name),
             operator_role_pattern=names.records_operator_role_pattern(me.id),
             replication_role_name=names.records_replication_role_name(data_class.name, self.region) if destinations else None,
-            # The signature service hashes the exact version it signs or verifies (11.70).
+            # The signature service hashes the exact version it signs or verifies (11.70); the release gates
+            # read evaluation records, training and Macie read the classes the config lets models train on.
             reader_role_arns=tuple(
                 f"arn:aws:iam::{me.id}:role/{names.signature_role_name(purpose, self.region)}"
                 for purpose in ("sign", "verify")
-            ),
+            ) + self._ai_readers(data_class),
+            writer_role_arns=names.evaluation_writer_role_arns(me.id, self.region) if self._holds_evaluations(data_class) else (),
             destinations=tuple(destinations),
             sources=tuple(sources),
         )
+
+    def _holds_evaluations(self, data_class: DataClass) -> bool:
+        config = self.config
+        record_classes = {config.ml.record_class, config.genai.evaluation.record_class if config.genai else None}
+        return any(config.signatures.record_classes[r].data_class == data_class.name for r in record_classes if r)
+
+    def _ai_readers(self, data_class: DataClass) -> tuple[str, ...]:
+        names, me = self.names, self.gxp_account
+        readers = names.release_reader_role_arns(me.id, self.region) if self._holds_evaluations(data_class) else ()
+        if data_class.name in self.config.ml.settings(me.role).training_data_classes:
+            readers += (f"arn:aws:iam::{me.id}:role/{names.ml_training_role_name(self.region)}", names.macie_role_arn(me.id))
+        return readers
 
     def _record_deviations(self) -> None:
         for vault in self.vaults.values():

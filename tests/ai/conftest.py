@@ -72,7 +72,7 @@ class Account:
             policy=SigningPolicy.from_dict(POLICY), clock=lambda: NOW)
         self.gate = ReleaseGate(service=self.service, s3=self.s3, evaluation_location=f"{RECORDS}/{PREFIX}", meaning=MEANING)
         self.handlers = ReleaseHandlers(gate=self.gate, s3=self.s3, sagemaker=self.sagemaker, events=events,
-                                        env={"RELEASE_BUCKET": RELEASES}, clock=lambda: NOW)
+                                        env={"RELEASE_BUCKET": RELEASES, "MODEL_PACKAGE_GROUP": GROUP}, clock=lambda: NOW)
 
     def evaluate(self, subject: dict, decision: str = "go", **extra) -> dict:
         record = {"schema": records.SCHEMA, "subject": subject, "metrics": {"answer_match_rate": 0.95},

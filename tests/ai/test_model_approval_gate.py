@@ -108,3 +108,16 @@ def test_a_package_without_a_report_is_not_evaluated(account):
     evaluation = PackageEvaluation(s3=account.s3, sagemaker=SESSION.client("sagemaker"),
                                    env={"RECORD_BUCKET": RECORDS, "RECORD_PREFIX": PREFIX, "THRESHOLDS": "{}"})
     assert "carries no ModelMetrics" in evaluation.run({"model_package_arn": arn})["refused"]
+
+
+def test_the_hourly_sweep_reverts_an_approval_whose_event_was_lost(account):
+    signed, unsigned = (package(account, report=f"s3://{RECORDS}/reports/eval.json") for _ in range(2))
+    account.sign(evaluate(account, signed)["record"])
+    evaluate(account, unsigned)
+    for arn in (signed, unsigned):  # approved without the gate seeing the event
+        account.sagemaker.update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Approved",
+                                               CustomerMetadataProperties=account.sagemaker.describe_model_package(
+                                                   ModelPackageName=arn)["CustomerMetadataProperties"])
+    swept = {s["model_package_arn"]: s["action"] for s in account.handlers.sweep()["swept"]}
+    assert swept == {signed: "kept", unsigned: "reverted"}
+    assert status(account, signed) == "Approved" and status(account, unsigned) == "PendingManualApproval"

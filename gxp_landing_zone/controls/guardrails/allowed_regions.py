@@ -48,10 +48,21 @@ def regional_actions(statement) -> Judgement:
     return True, "global services excepted"
 
 
+def profile_hops(allowed) -> tuple[tuple[str, str, str], ...]:
+    """The one exemption a region guardrail may make: the hop of a Bedrock request that an inference
+    profile of an allowed region routes to its destinations (bedrock:InferenceProfileArn holds the
+    source region's profile ARN there). A request made in another region is still denied; where a
+    regulated account's profiles may route is judged by GXP-AI-09.
+    https://docs.aws.amazon.com/bedrock/latest/userguide/geographic-cross-region-inference.html"""
+    return tuple(("ArnNotLike", "bedrock:inferenceprofilearn", f"arn:aws:bedrock:{r}:*:inference-profile/*")
+                 for r in sorted(allowed))
+
+
 def check(unit, ctx):
     if not ctx.allowed_regions:
         return cannot_prove("the allowed regions are known only from the config")
-    judge = both(regional_actions, everywhere, confined("aws:RequestedRegion", ctx.allowed_regions))
+    judge = both(regional_actions, everywhere,
+                 confined("aws:RequestedRegion", ctx.allowed_regions, profile_hops(ctx.allowed_regions)))
     return require(reaching(unit), EVERY_ACTION, judge, f"actions outside {', '.join(sorted(ctx.allowed_regions))}")
 
 
@@ -60,7 +71,8 @@ CONTROL = Control(
     title="Only allowed regions",
     statement=(
         "The SCPs that bind each organizational unit deny every action, but those of global services, requested "
-        "in a region the config does not allow."
+        "in a region the config does not allow; the only exemption is the hop of a Bedrock request routed by an "
+        "inference profile of an allowed region."
     ),
     part11={
         "11.10(c)": "Records can be created only in regions where the estate's keys, locked buckets and Config baseline protect them.",

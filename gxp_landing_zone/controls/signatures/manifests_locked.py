@@ -73,6 +73,15 @@ def _locked(bucket, ctx):
     )
 
 
+def _reads_the_account_archive(function, name, ctx) -> bool:
+    """A function outside the service (a release gate) may read the account's manifest archive by the name
+    the config gives it; the signing function must always write to a bucket of its own stack."""
+    account, region = function.stack.account, function.region
+    if ctx.names is None or not account or not region or is_signing_function(function, ctx) is not False:
+        return False
+    return name == ctx.names.signature_manifest_bucket(account, region)
+
+
 def check(function, ctx):
     name = variable(function, VARIABLE)
     if name is None:
@@ -83,6 +92,9 @@ def check(function, ctx):
     if isinstance(name, Unresolved):
         return cannot_prove(f"{VARIABLE}: {name.why}")
     bucket = _bucket(function, name)
+    if bucket is None and _reads_the_account_archive(function, name, ctx):
+        return compliant(f"{VARIABLE} {name} is this account's manifest archive, judged in the stack that defines it; "
+                         "this function does not sign")
     if bucket is None:
         return non_compliant(f"{VARIABLE} {name} is not a bucket this stack defines, so its lock cannot be shown")
     verdict = _locked(bucket, ctx)
@@ -104,7 +116,8 @@ CONTROL = Control(
     statement=(
         "Every function that writes or reads signature manifests (MANIFEST_BUCKET) uses a bucket of its own stack "
         "that is the manifest archive (retention class esignature-manifest) under Object Lock COMPLIANCE for at "
-        "least the longest data-class retention; the signing function always names one."
+        "least the longest data-class retention, or - for a function that does not sign - the account's archive by "
+        "the name the config gives it; the signing function always names one."
     ),
     part11={
         "11.50(b)": "The manifestation (name, date and time, meaning) is kept under the same controls as the record: no one can alter or remove it.",

@@ -23,3 +23,6 @@ class SignatureServiceSpec:
     audit_bus_arn: str
     event_source: str
     role_names: dict  # purpose ("sign", "list", "verify", "token") -> IAM role name
+    # The release gates of the GenAI and Compute stacks, which verify signatures from outside the service.
+    release_reader_role_arns: tuple[str, ...] = ()
+    ledger_parameter_name: str | None = None

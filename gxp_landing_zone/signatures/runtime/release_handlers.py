@@ -10,7 +10,7 @@ model or prompt version: on success it writes a release record to the locked eva
 
 Environment: LEDGER_PARAMETER (SSM name holding the ledger table's name), MANIFEST_BUCKET,
 EVALUATION_LOCATION ("bucket/key-prefix"), RELEASE_MEANING, EVENT_SOURCE, and for Bedrock
-RELEASE_BUCKET.
+RELEASE_BUCKET, for SageMaker MODEL_PACKAGE_GROUP (what the hourly sweep re-checks).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ class ReleaseHandlers:
         self.gate, self.s3, self.sagemaker, self.events, self.clock = gate, s3, sagemaker, events, clock
         self.source = env.get("EVENT_SOURCE", "gxp.model-release")
         self.release_bucket = env.get("RELEASE_BUCKET")
+        self.group = env.get("MODEL_PACKAGE_GROUP")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "ReleaseHandlers":
@@ -79,6 +80,19 @@ class ReleaseHandlers:
                                             **({"CustomerMetadataProperties": dict(metadata)} if metadata else {}))
         self._emit("Model Approval Reverted", {"model_package_arn": arn, "approved_by": approver, **decision.to_dict()})
         return {"action": "reverted", **decision.to_dict()}
+
+    def sweep(self) -> dict[str, Any]:
+        """Every Approved version of the group through the gate again: an event lost or failed is caught here."""
+        checked, kwargs = [], {"ModelPackageGroupName": self.group, "ModelApprovalStatus": "Approved"}
+        while True:
+            page = self.sagemaker.list_model_packages(**kwargs)
+            for summary in page.get("ModelPackageSummaryList", []):
+                arn = summary["ModelPackageArn"]
+                outcome = self.model_package_changed({"detail": {"ModelPackageArn": arn, "ModelApprovalStatus": "Approved"}})
+                checked.append({"model_package_arn": arn, "action": outcome["action"]})
+            if not page.get("NextToken"):
+                return {"swept": checked}
+            kwargs["NextToken"] = page["NextToken"]
 
     # -- Bedrock model and prompt versions ---------------------------------------------------------
 
@@ -130,7 +144,8 @@ def _default() -> ReleaseHandlers:
 
 
 def sagemaker_approval_handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
-    return _default().model_package_changed(event)
+    handlers = _default()
+    return handlers.sweep() if event.get("sweep") is True else handlers.model_package_changed(event)
 
 
 def bedrock_release_handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
