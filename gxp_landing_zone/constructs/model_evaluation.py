@@ -83,8 +83,13 @@ class ModelEvaluation(Construct):
         )
         # The evaluation calls Bedrock under the same policy as every application: through the guardrail.
         self.evaluator.role.add_managed_policy(invoke_policy)
-        key.allow("EvaluationReadsAndWrites", iam.ArnPrincipal(self.evaluator.role.role_arn),
-                  ["kms:GenerateDataKey", "kms:Decrypt"], {"StringEquals": {"kms:ViaService": f"s3.{key.key.stack.region}.amazonaws.com"}})
+        # Roles are named by condition with their literal ARNs: a GetAtt would make the key wait for the role,
+        # which waits for the inference policy, which names the guardrail, which is encrypted with the key.
+        stack = key.key.stack
+        self.role_arn = f"arn:aws:iam::{stack.account}:role/{spec.evaluate_role_name}"
+        key.allow("EvaluationReadsAndWrites", iam.AccountRootPrincipal(), ["kms:GenerateDataKey", "kms:Decrypt"],
+                  {"StringEquals": {"kms:ViaService": f"s3.{stack.region}.amazonaws.com"},
+                   "ArnEquals": {"aws:PrincipalArn": self.role_arn}})
         acknowledge(
             self.evaluator.policy,
             [f"AwsSolutions-IAM5[Resource::{bucket_arn}/{HELD_OUT_PREFIX}*]",
@@ -112,8 +117,9 @@ class ModelEvaluation(Construct):
                 resources=[f"arn:aws:s3:::{spec.bucket_name}/{RELEASES_PREFIX}*"])],
             environment={**release.environment, "RELEASE_BUCKET": spec.bucket_name},
         )
-        key.allow("ReleaseWritesRecords", iam.ArnPrincipal(releaser.role.role_arn), ["kms:GenerateDataKey"],
-                  {"StringEquals": {"kms:ViaService": f"s3.{release.region}.amazonaws.com"}})
+        key.allow("ReleaseWritesRecords", iam.AccountRootPrincipal(), ["kms:GenerateDataKey"],
+                  {"StringEquals": {"kms:ViaService": f"s3.{release.region}.amazonaws.com"},
+                   "ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{release.account}:role/{spec.release_role_name}"}})
         acknowledge(
             releaser.policy,
             [f"AwsSolutions-IAM5[Resource::arn:aws:s3:::{release.manifest_bucket}/manifests/*]",

@@ -103,8 +103,9 @@ class ModelGovernance(Construct):
                                       alias=release.evaluation_key_alias).copy(sid="EncryptEvaluationRecords"),
             ],
         )
-        key.allow("RecorderReadsReports", iam.ArnPrincipal(self.recorder.role.role_arn), ["kms:Decrypt"],
-                  {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}})
+        key.allow("RecorderReadsReports", iam.AccountRootPrincipal(), ["kms:Decrypt"],
+                  {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"},
+                   "ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{account}:role/{spec.evaluate_role_name}"}})
         self.gate = GovernedFunction(
             self, "ApprovalGate", code_root=SIGNATURE_CODE, exclude=SIGNATURE_CODE_EXCLUDE,
             handler="runtime.release_handlers.sagemaker_approval_handler",

@@ -75,6 +75,7 @@ class MonitoredEndpoint(Construct):
         dq = sagemaker.CfnDataQualityJobDefinition
         self.job = dq(
             self, "DataQuality", role_arn=role.role_arn, endpoint_name=self.endpoint.attr_endpoint_name,
+            job_definition_name=f"{spec.name}-data-quality",
             data_quality_app_specification=dq.DataQualityAppSpecificationProperty(image_uri=analyzer_image(region)),
             data_quality_baseline_config=dq.DataQualityBaselineConfigProperty(
                 constraints_resource=dq.ConstraintsResourceProperty(s3_uri=f"{artifacts}/{spec.baseline_prefix}constraints.json"),
@@ -92,6 +93,8 @@ class MonitoredEndpoint(Construct):
         self.schedule = sagemaker.CfnMonitoringSchedule(
             self, "Schedule", monitoring_schedule_name=f"{spec.name}-data-quality", endpoint_name=self.endpoint.attr_endpoint_name,
             monitoring_schedule_config=sagemaker.CfnMonitoringSchedule.MonitoringScheduleConfigProperty(
-                monitoring_job_definition_name=self.job.attr_job_definition_name, monitoring_type="DataQuality",
+                monitoring_job_definition_name=f"{spec.name}-data-quality", monitoring_type="DataQuality",
                 schedule_config=sagemaker.CfnMonitoringSchedule.ScheduleConfigProperty(schedule_expression=spec.schedule)),
         )
+        # The schedule names the job definition by its literal name: CloudFormation must create it first.
+        self.schedule.add_dependency(self.job)

@@ -30,3 +30,27 @@ def _read(reader: AccountReader) -> Resource:
         if not marker:
             break
     return reader.add(USER_LIST, f"IAM users of {reader.account.id}", {"UserNames": names})
+
+
+def managed_policy(reader: AccountReader, name: str) -> Resource:
+    """The customer-managed policy ``name`` of the account, with its default version's document."""
+    return reader.once(("iam", "policy", name), lambda: _policy(reader, name))
+
+
+def _policy(reader: AccountReader, name: str) -> Resource:
+    import json
+
+    arn = f"arn:aws:iam::{reader.account.id}:policy/{name}"
+    meta = reader.call("iam", "get_policy", PolicyArn=arn)
+    if meta.code == "NoSuchEntity":
+        return reader.add("AWS::IAM::ManagedPolicy", name, {"ManagedPolicyName": name}, missing=f"no policy named {name}")
+    version = meta.get("Policy", "DefaultVersionId")
+    if isinstance(version, Unresolved):
+        return reader.add("AWS::IAM::ManagedPolicy", name, {"ManagedPolicyName": name, "PolicyDocument": version})
+    document = reader.call("iam", "get_policy_version", PolicyArn=arn, VersionId=version).get("PolicyVersion", "Document")
+    if isinstance(document, str):
+        try:
+            document = json.loads(document)
+        except ValueError:
+            document = Unresolved("the policy document IAM returned is not JSON")
+    return reader.add("AWS::IAM::ManagedPolicy", name, {"ManagedPolicyName": name, "PolicyDocument": document})

@@ -39,8 +39,15 @@ CUSTOMER_EVIDENCE = {
     ("annex11", "15"): "Batch release procedure restricting certification to Qualified Persons, with their e-signature records.",
     ("annex11", "16"): "Business continuity plan with tested recovery times for the processes this system supports.",
     ("jp-eres", "3.1.2"): "Procedure and tooling to display and print records legibly for inspection.",
-
-
+    ("eu-ai-act", "10"): "Data governance record per training set: origin, legal basis (GDPR Art. 6, and an Art. 9 condition for "
+                         "health data), preparation and the examination for bias and gaps.",
+    ("eu-ai-act", "12"): "Procedure for reviewing the AI invocation logs and alerts, and the deployer's own log retention.",
+    ("eu-ai-act", "13"): "Whether each AI use is high-risk (Art. 6), and its instructions for use: intended purpose, accuracy and "
+                         "limits, oversight measures (the model card is their start).",
+    ("eu-ai-act", "14"): "Oversight procedure: who may release AI output and versions for regulated use, their training, and how "
+                         "they stop or override the system.",
+    ("eu-ai-act", "15"): "Declared accuracy and robustness levels (the release thresholds) with their rationale, and the "
+                         "re-evaluation schedule.",
     ("annex11", "11"): "Periodic review records: the re-run IQ, the compared report and QA's evaluation of incidents and deviations.",
     ("annex11", "17"): "Records of archive retrieval checks (PQ-03) and of retrieval tests after each system change.",
 }
