@@ -97,4 +97,4 @@ class MonitoredEndpoint(Construct):
                 schedule_config=sagemaker.CfnMonitoringSchedule.ScheduleConfigProperty(schedule_expression=spec.schedule)),
         )
         # The schedule names the job definition by its literal name: CloudFormation must create it first.
-        self.schedule.add_dependency(self.job)
+        self.schedule.node.add_dependency(self.job)

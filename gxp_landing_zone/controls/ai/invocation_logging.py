@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..buckets._bucket import default_retention_days
 from ..cfn import Unresolved
-from ..model import Control, all_of, cannot_prove, cfn_bool, compliant, expect, expect_present, non_compliant, not_applicable
+from ..model import Control, all_of, cannot_prove, cfn_bool, compliant, expect, non_compliant, not_applicable
 from ._helpers import GENAI_GUARDRAIL, genai_settings
 
 LOGGING = "Custom::BedrockInvocationLogging"
@@ -33,12 +33,14 @@ def _bucket(stack, name, ctx, what):
 
 
 def _log_group(stack, name):
+    """A log group of this stack, whose encryption and retention GXP-LOG-01 judges like every other's."""
     if isinstance(name, Unresolved):
         return cannot_prove(f"cloudWatchConfig.logGroupName: {name.why}")
-    group = next((g for g in stack.of_type("AWS::Logs::LogGroup") if g.get("LogGroupName") == name), None)
-    if group is None:
-        return non_compliant(f"log group {name} is not a log group of this stack, so its encryption cannot be shown")
-    return expect_present(group.get("KmsKeyId"), f"log group {name} KmsKeyId")
+    if not isinstance(name, str) or not name:
+        return non_compliant("no CloudWatch Logs destination: the invocations cannot be searched or alerted on")
+    if not any(g.get("LogGroupName") == name for g in stack.of_type("AWS::Logs::LogGroup")):
+        return non_compliant(f"log group {name} is not a log group of this stack, so its protection cannot be shown")
+    return compliant()
 
 
 def check(guardrail, ctx):
@@ -67,7 +69,7 @@ def check(guardrail, ctx):
     verdict = all_of(*verdicts)
     if verdict.passed:
         return compliant(f"prompts and outputs delivered to a bucket locked (COMPLIANCE) for at least "
-                         f"{ctx.config.genai.days} days and to a KMS-encrypted log group")
+                         f"{ctx.config.genai.days} days and to a log group of the stack")
     return verdict
 
 
@@ -76,8 +78,8 @@ CONTROL = Control(
     title="Prompts and outputs logged, locked and encrypted",
     statement=(
         "Where the config allows Bedrock, model invocation logging delivers the text of every prompt and output to "
-        "a bucket of the GenAI stack under Object Lock COMPLIANCE for at least genai retention, and to a "
-        "KMS-encrypted log group of the stack; oversized payloads go to the same locked bucket."
+        "a bucket of the GenAI stack under Object Lock COMPLIANCE for at least genai retention, and to a log group "
+        "of the stack (its encryption and retention are GXP-LOG-01's); oversized payloads go to a locked bucket too."
     ),
     part11={
         "11.10(e)": "AI-assisted work on records leaves a computer-generated, time-stamped trail of each prompt and output that no one can alter and that is kept as long as the records it supports.",
