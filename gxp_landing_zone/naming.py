@@ -55,6 +55,10 @@ def scp_residency(jurisdiction: str) -> str:
     """One residency SCP per jurisdiction, attached to that jurisdiction's regulated accounts."""
     return f"gxp-residency-{jurisdiction.lower()}"
 
+def scp_bedrock_residency(jurisdiction: str) -> str:
+    """Bedrock inference and jobs confined to the jurisdiction; its own policy beside the data residency one."""
+    return f"gxp-bedrock-residency-{jurisdiction.lower()}"
+
 COMPASS = {"north": "n", "south": "s", "east": "e", "west": "w", "central": "c",
            "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw"}
 

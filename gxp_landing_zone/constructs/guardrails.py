@@ -91,7 +91,9 @@ DATA_PLACEMENT_ACTIONS = [
     "sagemaker:CreateNotebookInstance",
     "sagemaker:CreateProcessingJob",
     "sagemaker:CreateTrainingJob",
-    # Bedrock jobs and stores that keep data in the region they run in.
+]
+# Bedrock jobs and stores that keep data in the region they run in.
+BEDROCK_PLACEMENT_ACTIONS = [
     "bedrock:CreateEvaluationJob",
     "bedrock:CreateKnowledgeBase",
     "bedrock:CreateModelCustomizationJob",
@@ -171,14 +173,11 @@ def protect_regulated_keys() -> dict:
     return {"Version": "2012-10-17", "Statement": [_statement("DenyKeyDestruction", KEY_DESTRUCTION_ACTIONS)]}
 
 
-def keep_data_in_jurisdiction(regions: list[str], jurisdiction_regions: list[str] | None = None) -> dict:
+def keep_data_in_jurisdiction(regions: list[str]) -> dict:
     """Annex 11 7.1, ER/ES 3.1.3: a regulated account stores and processes data only in the regions
     of its jurisdiction. A bucket's region is its LocationConstraint, which a request sent to the
-    us-east-1 endpoint may name freely, hence the second statement. Bedrock inference (which stores
-    nothing where it runs) may reach any region of the jurisdiction through the jurisdiction's
-    geographic profile, never a global profile, which may route anywhere."""
+    us-east-1 endpoint may name freely, hence the second statement."""
     inside = sorted(regions)
-    jurisdiction = sorted(jurisdiction_regions or regions)
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -192,11 +191,29 @@ def keep_data_in_jurisdiction(regions: list[str], jurisdiction_regions: list[str
                 ["s3:CreateBucket"],
                 condition={"StringNotEquals": {"s3:LocationConstraint": inside}, "Null": {"s3:LocationConstraint": "false"}},
             ),
+        ],
+    }
+
+
+def keep_bedrock_in_jurisdiction(regions: list[str]) -> dict:
+    """Annex 11 7.1, ER/ES 3.1.3 for Bedrock: a regulated account's inference and Bedrock jobs run only in
+    ``regions``, its jurisdiction's. Inference stores nothing where it runs, so it may reach any region of
+    the jurisdiction through the jurisdiction's geographic profile (whose hops carry the request there);
+    never through a global profile, which may route anywhere."""
+    inside = sorted(regions)
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
             _statement(
                 "DenyBedrockInferenceOutsideJurisdiction",
                 BEDROCK_INFERENCE_ACTIONS,
-                condition={"StringNotEquals": {"aws:RequestedRegion": jurisdiction}},
+                condition={"StringNotEquals": {"aws:RequestedRegion": inside}},
             ),
             _statement("DenyGlobalInferenceProfiles", BEDROCK_INFERENCE_ACTIONS, [GLOBAL_INFERENCE_PROFILES]),
+            _statement(
+                "DenyBedrockJobsOutsideJurisdiction",
+                BEDROCK_PLACEMENT_ACTIONS,
+                condition={"StringNotEquals": {"aws:RequestedRegion": inside}},
+            ),
         ],
     }

@@ -15,6 +15,7 @@ from ..naming import (
     SCP_PROTECT_AUDIT_SUBSTRATE,
     SCP_PROTECT_REGULATED_KEYS,
     TRAIL_LOGS_KEY_ALIAS,
+    scp_bedrock_residency,
     scp_residency,
 )
 from ..validation.conformance import trail_change_pattern
@@ -72,7 +73,15 @@ class OrganizationStack(GxpStack):
                 f"Residency{jurisdiction}Policy",
                 scp_residency(jurisdiction),
                 f"Deny storing or processing data outside {', '.join(inside)} in {jurisdiction}-regulated accounts",
-                guardrails.keep_data_in_jurisdiction(inside, regions_in(jurisdiction)),
+                guardrails.keep_data_in_jurisdiction(inside),
+                [a.id for a in config.regulated_accounts if a.jurisdiction == jurisdiction],
+            )
+            self._scp(
+                f"Bedrock{jurisdiction}ResidencyPolicy",
+                scp_bedrock_residency(jurisdiction),
+                f"Deny Bedrock inference and jobs outside {jurisdiction}, and global inference profiles, in "
+                f"{jurisdiction}-regulated accounts",
+                guardrails.keep_bedrock_in_jurisdiction(regions_in(jurisdiction)),
                 [a.id for a in config.regulated_accounts if a.jurisdiction == jurisdiction],
             )
 
