@@ -18,8 +18,8 @@ from moto import mock_aws
 from gxp_landing_zone.config import load_config
 from gxp_landing_zone.constructs import guardrails
 from gxp_landing_zone.constructs.gxp_bucket import DENIED_OUTSIDE_DEPLOYMENT, DENIED_TO_ALL, RETENTION_SETTING_ACTIONS
-from gxp_landing_zone.config.regions import REGION_JURISDICTION
-from gxp_landing_zone.naming import Names, scp_residency
+from gxp_landing_zone.config.regions import REGION_JURISDICTION, regions_in
+from gxp_landing_zone.naming import Names, scp_bedrock_residency, scp_residency
 from gxp_landing_zone.controls.registry import all_controls
 from gxp_landing_zone.naming import TRAIL_LOGS_KEY_ALIAS
 from gxp_landing_zone.validation.iq import run_iq, verify_chain
@@ -189,12 +189,14 @@ def build_residency(session: boto3.Session, config) -> dict[str, str]:
     }
     for jurisdiction in sorted({a.jurisdiction for a in config.regulated_accounts}):
         inside = [r for r in config.allowed_regions if REGION_JURISDICTION[r] == jurisdiction]
-        name = scp_residency(jurisdiction)
-        policy = org.create_policy(Name=name, Description=name, Type="SERVICE_CONTROL_POLICY",
-                                   Content=json.dumps(guardrails.keep_data_in_jurisdiction(inside)))
-        for a in config.regulated_accounts:
-            if a.jurisdiction == jurisdiction:
-                org.attach_policy(PolicyId=policy["Policy"]["PolicySummary"]["Id"], TargetId=ids[a.role])
+        for name, document in ((scp_residency(jurisdiction), guardrails.keep_data_in_jurisdiction(inside)),
+                               (scp_bedrock_residency(jurisdiction),
+                                guardrails.keep_bedrock_in_jurisdiction(regions_in(jurisdiction)))):
+            policy = org.create_policy(Name=name, Description=name, Type="SERVICE_CONTROL_POLICY",
+                                       Content=json.dumps(document))
+            for a in config.regulated_accounts:
+                if a.jurisdiction == jurisdiction:
+                    org.attach_policy(PolicyId=policy["Policy"]["PolicySummary"]["Id"], TargetId=ids[a.role])
     return ids
 
 
@@ -230,7 +232,7 @@ EXPECTED = {
     | GOVERNANCE["log-archive"],
     "management": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04", "GXP-EC2-03"}
     | {f"GXP-TRAIL-0{i}" for i in range(1, 5)}
-    | {f"GXP-SCP-0{i}" for i in range(1, 7)}
+    | {f"GXP-SCP-0{i}" for i in range(1, 7)} | {"GXP-AI-09"}
     | GOVERNANCE["management"],
 }
 
@@ -370,6 +372,12 @@ BREAKS = {
         s, "gxp-residency-eu", guardrails.keep_data_in_jurisdiction(["eu-central-1", "us-east-1"]))),
     "residency SCP detached from the JP account": ("management", "GXP-SCP-06", lambda c, n, s: s["management"].client(
         "organizations").detach_policy(PolicyId=_policy_id(s, "gxp-residency-jp"), TargetId=c.account("regulated-jp").id)),
+    "global inference profiles allowed to the JP account": ("management", "GXP-AI-09", lambda c, n, s: _update_scp(
+        s, "gxp-bedrock-residency-jp", _without_statement(guardrails.keep_bedrock_in_jurisdiction(regions_in("JP")),
+                                                          "DenyGlobalInferenceProfiles"))),
+    "Bedrock SCP detached from the EU account": ("management", "GXP-AI-09", lambda c, n, s: s["management"].client(
+        "organizations").detach_policy(PolicyId=_policy_id(s, "gxp-bedrock-residency-eu"),
+                                       TargetId=c.account("regulated-eu").id)),
     "extra region allowed": ("management", "GXP-SCP-05", lambda c, n, s: _update_scp(
         s, "gxp-allowed-regions", guardrails.deny_outside_regions([*c.allowed_regions, "us-west-2"]))),
 }

@@ -167,7 +167,8 @@ def _log_groups(session, config, names, account, keys: dict[str, str]) -> None:
     for name in wanted:
         if logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]:
             continue
-        key = keys.get(TRAIL_LOGS_KEY_ALIAS) or keys.get(names.signature_key_alias()) or keys.get(names.compute_key_alias)
+        key = (keys.get(TRAIL_LOGS_KEY_ALIAS) or keys.get(names.signature_key_alias()) or keys.get(names.compute_key_alias)
+               or keys.get(names.genai_key_alias()))
         logs.create_log_group(logGroupName=name, kmsKeyId=key, tags=tags)
         logs.put_retention_policy(logGroupName=name, retentionInDays=config.audit_log.cloudwatch_retention_days)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...topology import runs_compute
+from ...topology import runs_compute, runs_genai
 from ..deployed.logs import log_groups
 from ..model import ALL_KINDS, MANAGEMENT, REGULATED, DeployedCheck
 
@@ -25,6 +25,8 @@ def named_log_groups(reader) -> list[str]:
         named.append(f"aws-waf-logs-gxp-esignatures-{reader.region}")
     if runs_compute(reader.config, reader.account):
         named.append(BATCH_JOB_LOG_GROUP)
+    if runs_genai(reader.config, reader.account):
+        named.append(reader.names.genai_invocation_log_group())
     return named
 
 

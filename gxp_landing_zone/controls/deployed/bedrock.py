@@ -56,6 +56,8 @@ def _guardrail(reader: AccountReader) -> Resource:
     properties = {
         "Name": name,
         "GuardrailArn": g.get("guardrailArn"),
+        # What a function's GUARDRAIL_ID names (GXP-AI-10), as the template's GetAtt GuardrailId would.
+        "GuardrailId": g.get("guardrailId"),
         "KmsKeyArn": key(reader, g["kmsKeyArn"]) if g.get("kmsKeyArn") else None,
         "SensitiveInformationPolicyConfig": {"PiiEntitiesConfig": [
             {"Type": e.get("type"), "Action": e.get("action")}

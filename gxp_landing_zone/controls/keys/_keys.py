@@ -4,7 +4,7 @@ names the log-archive key (which the trail and AWS Config deliveries must use)."
 from __future__ import annotations
 
 from ...naming import TRAIL_LOGS_KEY_ALIAS
-from ...topology import runs_compute
+from ...topology import runs_compute, runs_genai
 from ..cfn import Joined, Ref, Unresolved, partition_of
 from ..deployed.kms import keys as read_keys
 from ..model import (
@@ -27,6 +27,8 @@ def expected_aliases(reader) -> list[str]:
     }.get(reader.kind, [])
     if runs_compute(config, account):
         aliases.append(names.compute_key_alias)
+    if runs_genai(config, account):
+        aliases.append(names.genai_key_alias())
     return aliases
 
 

@@ -7,6 +7,7 @@ endpoint of the region it qualifies, which is where they are.
 
 from __future__ import annotations
 
+from ...topology import runs_genai
 from ..deployed.s3 import bucket as read_bucket
 from ..model import LOG_ARCHIVE, REGULATED, RESEARCH
 
@@ -29,6 +30,12 @@ def estate_bucket_names(config, names, account, region: str) -> list[str]:
             names.checkpoint_bucket(account.id, region),
             names.ml_artifact_bucket(account.id, region),
             names.compute_access_log_bucket(account.id, region),
+        ]
+    if runs_genai(config, account):
+        found += [
+            names.genai_log_bucket(account.id, region),
+            names.genai_evaluation_bucket(account.id, region),
+            names.genai_access_log_bucket(account.id, region),
         ]
     return found
 
