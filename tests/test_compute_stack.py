@@ -208,3 +208,31 @@ def test_report_states_spot_share_cost_and_boundary(synthesized, reference_confi
     assert "GXP-NET-02" in report["regulated_only_controls"]
     markdown = (synthesized.outdir / "compliance" / "compute.md").read_text()
     assert "designed Spot share" in markdown and "Validation boundary" in markdown
+
+
+def test_report_projects_bedrock_cost_next_to_compute(synthesized):
+    import json
+
+    report = json.loads((synthesized.outdir / "compliance" / "compute.json").read_text())
+    by_account = {c["account"]: c for c in report["capacity"]}
+    # 40M in / 8M out through the US profile at 3.3 / 16.5 USD per million, and 200M embedding tokens at 0.02.
+    assert by_account["regulated-us"]["bedrock_monthly_usd"] == 264.0 + 4.0
+    assert by_account["regulated-jp"]["bedrock_monthly_usd"] is None  # no Bedrock allowed there
+    assert report["bedrock"]["as_of"] and report["bedrock"]["source"].startswith("https://aws.amazon.com/bedrock/pricing/")
+    markdown = (synthesized.outdir / "compliance" / "compute.md").read_text()
+    assert "Bedrock: projected monthly cost" in markdown and "| **regulated-us** | **total** | | | | **$268** |" in markdown
+
+
+def test_a_volume_without_a_price_is_shown_unpriced_not_free(reference_config):
+    from gxp_landing_zone.config.genai import TokenVolume
+    from gxp_landing_zone.validation.bedrock_cost import bedrock_cost, bedrock_markdown
+
+    genai = reference_config.genai
+    research = genai.accounts["research"]
+    tokens = {**research.monthly_tokens, "unlisted.model-v1:0": TokenVolume(input_tokens=1_000_000)}
+    accounts = {**genai.accounts, "research": research.model_copy(update={"monthly_tokens": tokens})}
+    config = reference_config.model_copy(update={"genai": genai.model_copy(update={"accounts": accounts})})
+    (research_cost,) = [a for a in bedrock_cost(config)["accounts"] if a["account"] == "research"]
+    assert research_cost["unpriced"] == ["unlisted.model-v1:0"] and research_cost["monthly_usd"] == 600.0
+    assert "(not counted: unlisted.model-v1:0)" in "\n".join(bedrock_markdown(bedrock_cost(config)))
+    assert bedrock_cost(reference_config.model_copy(update={"genai": None})) is None

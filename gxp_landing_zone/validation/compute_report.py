@@ -14,6 +14,7 @@ from ..config import AccountKind, EstateConfig
 from ..config.compute import HOURS_PER_MONTH
 from ..controls.model import REGULATED_ONLY
 from ..controls.registry import all_controls
+from .bedrock_cost import bedrock_cost, bedrock_markdown
 
 INSIDE = (AccountKind.REGULATED, AccountKind.LOG_ARCHIVE, AccountKind.AUDIT, AccountKind.MANAGEMENT)
 
@@ -21,6 +22,8 @@ INSIDE = (AccountKind.REGULATED, AccountKind.LOG_ARCHIVE, AccountKind.AUDIT, Acc
 def build_compute_report(config: EstateConfig, stacks: list[tuple[str, str, dict]]) -> dict:
     """``stacks``: (stack name, account ID, template) for every synthesized stack."""
     prices = config.compute.prices
+    bedrock = bedrock_cost(config)
+    bedrock_by_account = {a["account"]: a["monthly_usd"] for a in bedrock["accounts"]} if bedrock else {}
     capacity = []
     for account in config.workload_accounts:
         settings = config.compute_settings(account)
@@ -42,6 +45,7 @@ def build_compute_report(config: EstateConfig, stacks: list[tuple[str, str, dict
                 "capacity_reservation_id": settings.capacity_reservation_id,
                 "nat_allowed": settings.nat_allowed,
                 "monthly_cost_usd": config.compute.monthly_cost(settings),
+                "bedrock_monthly_usd": bedrock_by_account.get(account.role),
             }
         )
     regulated_only = sorted(c.id for c in all_controls() if c.boundary == REGULATED_ONLY)
@@ -67,6 +71,7 @@ def build_compute_report(config: EstateConfig, stacks: list[tuple[str, str, dict
             else None
         ),
         "capacity": capacity,
+        "bedrock": bedrock,
         "regulated_only_controls": regulated_only,
         "boundary": boundary,
     }
@@ -89,8 +94,9 @@ def _markdown(report: dict) -> str:
         lines += ["No prices in the config (compute.prices): cost columns are empty.", ""]
     lines += [
         "| account | boundary | CPU max vCPUs | Spot / on-demand vCPUs | Spot share target | designed Spot share | "
-        "all on-demand / month | designed mix / month | all Spot / month | range (cheapest Spot - dearest on-demand) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "all on-demand / month | designed mix / month | all Spot / month | range (cheapest Spot - dearest on-demand) | "
+        "Bedrock / month |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for c in report["capacity"]:
         cost = c["monthly_cost_usd"] or {}
@@ -98,12 +104,13 @@ def _markdown(report: dict) -> str:
             f"| {c['account']} | {c['boundary']} | {c['max_vcpus']} | {c['spot_vcpus']} / {c['on_demand_vcpus']} | "
             f"{c['spot_share_target_percent']}% | {c['designed_spot_share_percent']}% | {_money(cost.get('all_on_demand'))} | "
             f"{_money(cost.get('designed'))} | {_money(cost.get('all_spot'))} | "
-            f"{_money(cost.get('low'))} - {_money(cost.get('high'))} |"
+            f"{_money(cost.get('low'))} - {_money(cost.get('high'))} | {_money(c.get('bedrock_monthly_usd'))} |"
         )
     lines += [
         "",
         "GPU Spot capacity is separate (its own environment and queue) and not priced here.",
         "",
+        *bedrock_markdown(report.get("bedrock")),
         "## Validation boundary",
         "",
         "Inside: every stack in a regulated, log-archive, audit or management account; all controls apply. "
