@@ -3,7 +3,9 @@ guardrail, and record the go/no-go decision (Annex 11 4.7; EU AI Act Art. 15).
 
 Why here and not a Bedrock evaluation job: a release must be judged as it will run, model and guardrail
 together, under the same IAM policy that admits inference only with the guardrail. Bedrock evaluation
-jobs call the model without a guardrail and would need a role exempt from that policy; a Batch job
+jobs call the model without a guardrail (a job's model is modelIdentifier, inferenceParams and
+performanceConfig only: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_EvaluationBedrockModel.html)
+and would need a role exempt from that policy; a Batch job
 would need an evaluation image of the customer's to validate. This function calls Converse for each
 held-out item with the guardrail (trace on), scores the responses with ``metrics`` and writes the
 record with ``evaluation_record``. A Lambda function runs at most 15 minutes: at a few seconds per
