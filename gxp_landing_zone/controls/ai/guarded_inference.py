@@ -3,11 +3,11 @@ only on the models and profiles the config allows it."""
 
 from __future__ import annotations
 
-from ..cfn import Unresolved
+from ..cfn import Ref, Unresolved, contains_unresolved
 from ..deployed.bedrock import guardrail
 from ..deployed.iam import managed_policy
 from ..model import Control, DeployedCheck, all_of, cannot_prove, compliant, non_compliant, not_applicable
-from ..policy import Statement, statements, unreadable
+from ..policy import Statement, document, statements, unreadable
 from ._helpers import INFERENCE_ACTIONS, WORKLOADS, genai_settings, inference_arns, names_a_published_version, runs_genai_here
 
 POLICY_TYPES = ("AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::Role")
@@ -35,8 +35,45 @@ def _managed_arns(resource):
     return non_compliant(f"attaches {', '.join(broad)}, which allow inference without the guardrail") if broad else compliant()
 
 
-def _grants(statement: Statement) -> bool:
-    return statement.is_allow and any(statement.applies_to_action(a) for a in INFERENCE_ACTIONS)
+BEDROCK_ARN = "arn:aws:bedrock:"
+
+
+def _may_name_bedrock(resource, stack) -> bool:
+    """Whether a Resource entry can match a Bedrock ARN: IAM matches the whole ARN, so an entry whose
+    literal part before its first wildcard is not a prefix of (or prefixed by) arn:aws:bedrock: cannot,
+    nor can a reference to a resource of this template that is not a Bedrock one (a Cognito pool)."""
+    if isinstance(resource, Ref):
+        target = stack.resource(resource.logical_id) if stack is not None else None
+        return target is None or target.type.startswith("AWS::Bedrock::")
+    if not isinstance(resource, str):
+        return True
+    literal = resource.split("*", 1)[0].split("?", 1)[0]
+    return BEDROCK_ARN.startswith(literal) or literal.startswith(BEDROCK_ARN)
+
+
+def _grants(statement: Statement, stack=None) -> bool:
+    if not (statement.is_allow and any(statement.applies_to_action(a) for a in INFERENCE_ACTIONS)):
+        return False
+    return "NotResource" in statement.raw or any(_may_name_bedrock(r, stack) for r in statement.resources())
+
+
+def _unknown_where_it_matters(value, stack) -> Unresolved | None:
+    """Why the document cannot be judged: an unresolved value matters only where it could grant
+    inference (the document or a statement as a whole, an Effect or Action, or any part of a statement
+    that grants inference); an unresolved Resource of, say, a Cognito grant does not."""
+    why = unreadable(value)
+    if why is None:
+        return None
+    doc = document(value)
+    raw = doc.get("Statement") if isinstance(doc, dict) else None
+    if not isinstance(doc, dict) or not isinstance(raw, (list, dict)) or any(
+            not isinstance(s, dict) for s in (raw if isinstance(raw, list) else [raw])):
+        return why
+    for statement in statements(value):
+        head = {k: statement.raw.get(k) for k in ("Effect", "Action", "NotAction")}
+        if contains_unresolved(head) or (_grants(statement, stack) and contains_unresolved(statement.raw)):
+            return why
+    return None
 
 
 def _allow(statement: Statement, stack, allowed, where):
@@ -76,11 +113,11 @@ def _denies_the_rest(found: list[Statement], stack):
 def check(resource, ctx):
     stack = resource.stack
     verdicts, granted = [_managed_arns(resource)], False
-    for document in _documents(resource):
-        if (why := unreadable(document)) is not None:
+    for policy in _documents(resource):
+        if (why := _unknown_where_it_matters(policy, stack)) is not None:
             return cannot_prove(f"policy document: {why.why}")
-        found = statements(document)
-        allows = [s for s in found if _grants(s)]
+        found = statements(policy)
+        allows = [s for s in found if _grants(s, stack)]
         if not allows:
             continue
         granted = True

@@ -101,3 +101,24 @@ CHANNELS = Channels(
 @pytest.mark.parametrize("kind,change", channel_cases(CHANNELS))
 def test_weakening_through_every_channel_is_caught(kind, change, reference_config, ctx, monkeypatch):
     assert_channel_caught(CONTROL, CHANNELS, kind, change, reference_config, ctx, monkeypatch)
+
+
+def test_an_unresolvable_value_outside_inference_grants_is_no_doubt(reference, ctx):
+    # A statement that cannot grant inference may name its resource only at deploy time.
+    def edit(template):
+        invoke_document(template)["Statement"].append(
+            {"Sid": "ReadConfig", "Effect": "Allow", "Action": "ssm:GetParameter", "Resource": {"Fn::ImportValue": "Param"}})
+    assert CONTROL not in fired(variant(reference[STACK], edit), ctx)
+
+
+def test_an_unresolvable_action_is_a_doubt(reference, ctx):
+    edit = lambda t: invoke_document(t)["Statement"].append(  # noqa: E731
+        {"Sid": "Imported", "Effect": "Allow", "Action": {"Fn::ImportValue": "Actions"}, "Resource": "*"})
+    assert fired(variant(reference[STACK], edit), ctx) == {CONTROL}
+
+
+def test_a_not_action_grant_on_other_resources_grants_no_inference(reference, ctx):
+    # IAM matches the whole ARN: an Allow on a bucket's objects never authorizes InvokeModel on a model.
+    edit = lambda t: invoke_document(t)["Statement"].append(  # noqa: E731
+        {"Sid": "Objects", "Effect": "Allow", "NotAction": "s3:DeleteObject*", "Resource": "arn:aws:s3:::exbio-scratch/*"})
+    assert CONTROL not in fired(variant(reference[STACK], edit), ctx)
