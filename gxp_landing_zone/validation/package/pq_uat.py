@@ -114,4 +114,23 @@ UAT_SCRIPTS = (
          ("As that signer, try to sign with the session still open.", "Refused: user disabled."),
          ("Try to recover the account through self-service password reset.", "Not offered: only an administrator can."),
      ]},
+    {"id": "UAT-07", "title": "Release a model version for regulated use", "user": "Data scientist and QA approver",
+     "requirements": ["UR-27"],
+     "steps": [
+         ("Set a test model version to Approved in SageMaker without any signature.",
+          "Within minutes it is back to PendingManualApproval and QA receives the release-refused alert."),
+         ("Record its evaluation, then as the approver sign the evaluation record with meaning approved-for-use, "
+          "and approve the version.", "The version stays Approved; the decision names the signature and the record's hash."),
+         ("Record a new evaluation of the same version.", "The approval is set back: the signature is on the earlier "
+          "evaluation, not the current one."),
+     ]},
+    {"id": "UAT-08", "title": "Review an AI prompt and its output", "user": "QA auditor and a lab user",
+     "requirements": ["UR-25", "UR-26"],
+     "steps": [
+         ("As the lab user, send a prompt containing a test social security number through the application.",
+          "The guardrail blocks it; QA receives the sensitive-data alert naming the account."),
+         ("As QA, find that prompt and its answer in the invocation log group and in the locked log bucket.",
+          "Both, readable, with time, caller and model."),
+         ("Try to delete the logged object.", "Refused: Object Lock COMPLIANCE retains it for the configured period."),
+     ]},
 )

@@ -122,4 +122,21 @@ USER_NEEDS = (
     UserNeed("UR-24", QA, "I can trace every clause to the controls, tests and results that cover it, and see what the "
              "customer must still do.", uat=("UAT-04",),
              failure="A clause is claimed without evidence", severity=4, occurrence=2, detectability=3),
+    UserNeed("UR-25", QA, "Every prompt and answer of AI used on regulated work is kept unaltered as long as the records it "
+             "supports, and I can review it.", ("GXP-AI-01",), uat=("UAT-08",),
+             failure="AI-assisted work on a record leaves no reviewable trail", severity=4, occurrence=2, detectability=3),
+    UserNeed("UR-26", LAB, "The AI I use screens personal data, denied topics and prompt attacks, runs only the models "
+             "approved for my account, privately and in its jurisdiction, and misuse reaches QA.",
+             ("GXP-AI-02", "GXP-AI-03", "GXP-AI-04", "GXP-AI-05", "GXP-AI-09"), uat=("UAT-08",),
+             failure="Personal data reaches a model or leaves the jurisdiction, or misuse goes unnoticed", severity=4,
+             occurrence=2, detectability=3),
+    UserNeed("UR-27", QA, "A model or prompt version is used for regulated work only after an evaluation against the "
+             "configured criteria and my signature on that evaluation; any other approval is undone.",
+             ("GXP-AI-06", "GXP-AI-10"), uat=("UAT-07",),
+             failure="An unevaluated or unapproved version is used on regulated work", severity=4, occurrence=2,
+             detectability=2),
+    UserNeed("UR-28", SCIENTIST, "Each model states its intended use, risk, training data (with its legal basis) and "
+             "release criteria; training data is scanned for personal data; a served model is watched for drift.",
+             ("GXP-AI-07", "GXP-AI-08", "GXP-AI-11"),
+             failure="A model's purpose, data or drift cannot be shown", severity=3, occurrence=2, detectability=2),
 )
