@@ -1,4 +1,4 @@
-"""The signature service end to end against moto (S3, DynamoDB, EventBridge)."""
+"""The signature service end to end against moto (S3, DynamoDB, EventBridge, KMS)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,12 @@ from moto import mock_aws
 from gxp_landing_zone.signatures.runtime import handlers
 from gxp_landing_zone.signatures.runtime.core import GENESIS_HASH, SignatureManifest, SigningPolicy
 from gxp_landing_zone.signatures.runtime.handlers import SignatureService, manifest_object_key
+from gxp_landing_zone.signatures.runtime.seal import BAD_SEAL
 
 NOW = datetime(2026, 11, 23, 19, 30, 0, tzinfo=timezone.utc)
 RECORDS, OTHER, MANIFESTS = "gxp-records", "scratch-bucket", "gxp-manifests"
 TABLE, BUS = "signature-ledger", "gxp-bus"
+SEAL_KEY = "alias/gxp/esignature-seal"
 KEY = "batch/BR-001.pdf"
 POLICY = {
     "grants": {
@@ -77,6 +79,10 @@ def aws(monkeypatch):
             BillingMode="PAY_PER_REQUEST",
         )
         SESSION.client("events").create_event_bus(Name=BUS)
+        # The service seal: an asymmetric signing key, as the stack creates it (moto signs and verifies).
+        kms = SESSION.client("kms")
+        key = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["Arn"]
+        kms.create_alias(AliasName=SEAL_KEY, TargetKeyId=key)
         yield
 
 
@@ -103,6 +109,8 @@ class Env:
             s3=self.s3,
             dynamodb=self.ddb,
             events=SESSION.client("events"),
+            kms=SESSION.client("kms"),
+            seal_key=SEAL_KEY,
             ledger_table=TABLE,
             manifest_bucket=MANIFESTS,
             records_buckets={RECORDS},
@@ -309,7 +317,7 @@ def test_edited_ledger_item_is_named(env):
     assert report["valid"] is False
     assert _failures(report) == {
         1: ["stored hash does not match the recomputed manifest hash",
-            "ledger entry differs from its retained manifest copy"],
+            "ledger entry differs from its retained manifest copy", BAD_SEAL],
     }
     assert [s["valid"] for s in report["signatures"]] == [True, False, True]
 
@@ -326,8 +334,8 @@ def test_edit_with_recomputed_hash_is_still_detected(env):
         UpdateExpression="SET meaning = :m, manifest_hash = :h",
         ExpressionAttributeValues={":m": {"S": "approval"}, ":h": {"S": forged.manifest_hash}},
     )
-    # The tail entry has no successor; its retained copy gives it away.
-    assert _failures(verify(env)[1]) == {2: ["ledger entry differs from its retained manifest copy"]}
+    # The tail entry has no successor; its retained copy and its seal give it away.
+    assert _failures(verify(env)[1]) == {2: ["ledger entry differs from its retained manifest copy", BAD_SEAL]}
 
 
 def test_deleted_middle_entry_is_named(env):
@@ -628,7 +636,7 @@ def test_interleaved_signer_takes_the_tail_and_the_chain_stays_consistent(env):
 
 def test_persistent_contention_gives_up_with_409(env, monkeypatch):
     version = env.put_record(b"content")
-    monkeypatch.setattr(SignatureService, "_put_entry", lambda self, manifest: False)
+    monkeypatch.setattr(SignatureService, "_put_entry", lambda self, manifest, seal: False)
     status, body = sign(env, version)
     assert status == 409 and body["error"] == "ledger_contention"
     assert env.manifest_keys() == []
@@ -676,6 +684,7 @@ def test_module_handlers_build_the_service_from_environment(aws, monkeypatch):
         "EVENT_BUS_NAME": BUS,
         "AUTH_WINDOW_SECONDS": "600",
         "SIGNING_POLICY": json.dumps(POLICY),
+        "LEDGER_SEAL_KEY": SEAL_KEY,
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(handlers, "_default_service", None)

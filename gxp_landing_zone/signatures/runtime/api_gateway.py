@@ -10,6 +10,7 @@ from typing import Any
 
 from .errors import BadRequest
 from .manifest import SignatureManifest
+from .seal import SEAL_FIELDS
 
 
 def response(status: int, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -21,13 +22,15 @@ def response(status: int, body: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def entry_view(entry: Mapping[str, Any]) -> dict[str, Any]:
-    """A ledger entry as the API shows it: the manifest with its hash and manifestation (11.50(b))."""
+    """A ledger entry as the API shows it: the manifest with its hash, manifestation (11.50(b)) and the
+    service seal, so a client can keep the proof of origin with its copy of the record."""
     manifest = SignatureManifest.from_dict(entry)
     return {
         **manifest.to_dict(),
         "record_id": manifest.record_id,
         "manifest_hash": entry.get("manifest_hash"),
         "manifestation": manifest.manifestation,
+        **{k: entry[k] for k in SEAL_FIELDS if k in entry},
     }
 
 

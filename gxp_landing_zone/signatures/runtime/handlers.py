@@ -9,12 +9,16 @@ Storage layout:
 
 Requests: sign takes a JSON body {bucket, key, version_id, meaning, reason?,
 request_id? (or an Idempotency-Key header), expected_sha256?}; list and verify
-take query parameters bucket, key and optionally version_id.
+take query parameters bucket, key and optionally version_id; release-record takes
+bucket, key and version_id and returns the printable release record (HTML in ``html``).
 
 Environment: LEDGER_TABLE, MANIFEST_BUCKET, RECORDS_BUCKETS (comma-separated),
-EVENT_BUS_NAME, AUTH_WINDOW_SECONDS, and optionally SIGNING_POLICY (JSON for
-``SigningPolicy.from_dict``; without it no one holds signing authority) and
-USER_POOL_ID (check each signer's account is still enabled, 11.300(c)).
+EVENT_BUS_NAME, AUTH_WINDOW_SECONDS, LEDGER_SEAL_KEY (the asymmetric KMS key that seals
+every entry; without it nothing can be signed and no entry verifies), and optionally
+SIGNING_POLICY (JSON for ``SigningPolicy.from_dict``; without it no one holds signing
+authority), USER_POOL_ID (check each signer's account is still enabled, 11.300(c)) and
+UNSEALED_BEFORE (ISO time: entries written before sealing was deployed are accepted
+unsealed when their retained copy is older than this).
 
 The deployed functions name the entry points here (``runtime.handlers.sign_handler`` and its
 siblings); the service itself is ``service.SignatureService``.
@@ -33,6 +37,7 @@ __all__ = [
     "cognito_disabled_lookup",
     "list_handler",
     "manifest_object_key",
+    "release_record_handler",
     "sign_handler",
     "verify_handler",
 ]
@@ -57,3 +62,7 @@ def list_handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
 
 def verify_handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
     return _service().handle_verify(event)
+
+
+def release_record_handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
+    return _service().handle_release_record(event)

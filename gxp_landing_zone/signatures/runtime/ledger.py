@@ -1,5 +1,5 @@
 """The DynamoDB ledger: partition key ``record_id`` ("bucket/key"), sort key ``seq``; one item per
-signature, chained by ``prev_hash`` (11.70)."""
+signature, chained by ``prev_hash`` and sealed by the service (``seal``, see seal.py) (11.70)."""
 
 from __future__ import annotations
 
@@ -42,10 +42,10 @@ class Ledger:
             entry["seq"] = int(entry["seq"])
         return entry
 
-    def _put_entry(self, manifest: SignatureManifest) -> bool:
+    def _put_entry(self, manifest: SignatureManifest, seal: Mapping[str, str]) -> bool:
         """Conditional write: False when another signer already took this seq."""
         item = {k: v for k, v in manifest.to_dict().items() if v is not None}
-        item.update(record_id=manifest.record_id, manifest_hash=manifest.manifest_hash)
+        item.update(record_id=manifest.record_id, manifest_hash=manifest.manifest_hash, **seal)
         try:
             self.dynamodb.put_item(
                 TableName=self.ledger_table,

@@ -4,11 +4,13 @@ infrastructure), so an entry removed from the ledger's tail is still noticed."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from .manifest import SignatureManifest
+from .seal import SEAL_FIELDS
 
 
 def manifest_object_key(bucket: str, key: str, version_id: str, seq: int) -> str:
@@ -25,11 +27,13 @@ class ManifestCopies:
     def _copy_key(manifest: SignatureManifest) -> str:
         return manifest_object_key(manifest.record_bucket, manifest.record_key, manifest.record_version_id, manifest.seq)
 
-    def _put_manifest_copy(self, manifest: SignatureManifest) -> None:
+    def _put_manifest_copy(self, manifest: SignatureManifest, seal: Mapping[str, Any] | None = None) -> None:
         document = {
             "manifest": manifest.to_dict(),
             "manifest_hash": manifest.manifest_hash,
             "manifestation": manifest.manifestation,
+            # The service seal travels with the copy, so a copy alone shows who wrote it.
+            **{k: v for k, v in (seal or {}).items() if k in SEAL_FIELDS},
         }
         self.s3.put_object(
             Bucket=self.manifest_bucket,
@@ -41,7 +45,7 @@ class ManifestCopies:
         )
 
     def _load_manifest_copies(self, bucket: str, key: str) -> dict[int, dict[str, Any]]:
-        """seq -> {"hash": recomputed manifest hash or None, "problems": [...]}.
+        """seq -> {"hash": recomputed manifest hash or None, "written_at": when S3 stored the copy, "problems": [...]}.
 
         The oldest version of each copy is authoritative: copies are written
         once, so any later version is itself evidence of tampering.
@@ -62,7 +66,7 @@ class ManifestCopies:
             seq = int(parts[1][:-5])
             # S3 lists newest first; on equal timestamps the last listed is oldest.
             oldest = min(reversed(object_versions), key=lambda v: v["LastModified"])
-            copy = {"hash": None, "problems": []}
+            copy = {"hash": None, "written_at": oldest.get("LastModified"), "problems": []}
             if len(object_versions) > 1:
                 copy["problems"].append(f"manifest copy was rewritten ({len(object_versions)} versions)")
             if object_key in deleted:

@@ -1,8 +1,8 @@
 """The electronic-signature service behind ``handlers``: AWS I/O around ``core``.
 
-It composes the operations (``signing``, ``verification``) over their storage (``ledger``,
-``manifest_copies``, ``records``) and ``events``, holds the clients and policy they share, and
-turns each outcome into an API Gateway response.
+It composes the operations (``signing``, ``verification``, ``release``) over their storage (``ledger``,
+``manifest_copies``, ``records``), the service seal (``seal``) and ``events``, holds the clients and
+policy they share, and turns each outcome into an API Gateway response.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from botocore.exceptions import ClientError
 
 from .api_gateway import request_claims, response, text_field
 from .authentication import DEFAULT_AUTH_WINDOW_SECONDS
-from .errors import AuthenticationFailed, SignatureRefused
+from .errors import AuthenticationFailed, BadRequest, SignatureRefused
 from .policy import SigningPolicy
+from .release import ReleaseRecords
 from .signing import Signing
 from .verification import Verification
 
@@ -28,7 +29,7 @@ from .verification import Verification
 log = logging.getLogger(f"{__package__}.handlers")
 
 
-class SignatureService(Signing, Verification):
+class SignatureService(Signing, Verification, ReleaseRecords):
     """Holds the AWS clients and policy; one instance per Lambda container."""
 
     def __init__(
@@ -37,6 +38,9 @@ class SignatureService(Signing, Verification):
         s3: Any,
         dynamodb: Any,
         events: Any,
+        kms: Any = None,
+        seal_key: str | None = None,
+        unsealed_before: datetime | None = None,
         ledger_table: str,
         manifest_bucket: str,
         records_buckets: set[str] | frozenset[str],
@@ -46,7 +50,9 @@ class SignatureService(Signing, Verification):
         is_disabled: Callable[[str, str], bool] | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
-        self.s3, self.dynamodb, self.events = s3, dynamodb, events
+        self.s3, self.dynamodb, self.events, self.kms = s3, dynamodb, events, kms
+        self.seal_key, self.unsealed_before = seal_key, unsealed_before
+        self._verified: dict[tuple[str, str], bool] = {}
         self.ledger_table = ledger_table
         self.manifest_bucket = manifest_bucket
         self.records_buckets = frozenset(records_buckets)
@@ -62,10 +68,16 @@ class SignatureService(Signing, Verification):
         is_disabled = None
         if env.get("USER_POOL_ID"):
             is_disabled = cognito_disabled_lookup(boto3.client("cognito-idp"), env["USER_POOL_ID"])
+        unsealed_before = None
+        if env.get("UNSEALED_BEFORE"):
+            unsealed_before = datetime.fromisoformat(env["UNSEALED_BEFORE"]).astimezone(timezone.utc)
         return cls(
             s3=boto3.client("s3"),
             dynamodb=boto3.client("dynamodb"),
             events=boto3.client("events"),
+            kms=boto3.client("kms"),
+            seal_key=env.get("LEDGER_SEAL_KEY") or None,
+            unsealed_before=unsealed_before,
             ledger_table=env["LEDGER_TABLE"],
             manifest_bucket=env["MANIFEST_BUCKET"],
             records_buckets={b.strip() for b in env.get("RECORDS_BUCKETS", "").split(",") if b.strip()},
@@ -85,6 +97,15 @@ class SignatureService(Signing, Verification):
 
     def handle_verify(self, event: Mapping[str, Any]) -> dict[str, Any]:
         return self._dispatch(lambda: (200, self.verify(*self._record_query(event))))
+
+    def handle_release_record(self, event: Mapping[str, Any]) -> dict[str, Any]:
+        def release() -> tuple[int, dict[str, Any]]:
+            bucket, key, version_id = self._record_query(event)
+            if not version_id:
+                raise BadRequest("'version_id' is required: a release record is for one record version", "missing_field")
+            return 200, self.release_record(bucket, key, version_id)
+
+        return self._dispatch(release)
 
     def _dispatch(self, action: Callable[[], tuple[int, dict[str, Any]] | dict[str, Any]]) -> dict[str, Any]:
         try:

@@ -1,21 +1,19 @@
-"""Listing a record's signatures and verifying them against the record, the ledger chain and the
-retained manifest copies (11.50(b), 11.70)."""
+"""Listing a record's signatures and verifying them against the record, the ledger chain, the service
+seals and the retained manifest copies (11.50(b), 11.70)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from .api_gateway import entry_view
-from .chain import verify_chain
 from .errors import NotFound
-from .ledger import Ledger
+from .integrity import LedgerIntegrity
 from .manifest import SignatureManifest, record_id
-from .manifest_copies import ManifestCopies
 from .records import RecordVersions
+from .seal import BAD_SEAL, NOT_SEALED, SealUnavailable
 
 
-class Verification(Ledger, ManifestCopies, RecordVersions):
+class Verification(LedgerIntegrity, RecordVersions):
     """The list and verify operations of the signature service."""
 
     def list_signatures(self, bucket: str, key: str, version_id: str | None = None) -> dict[str, Any]:
@@ -33,35 +31,35 @@ class Verification(Ledger, ManifestCopies, RecordVersions):
     def verify(self, bucket: str, key: str, version_id: str | None = None) -> dict[str, Any]:
         rid = record_id(bucket, key)
         entries = self._load_entries(rid)
-        copies = self._load_manifest_copies(bucket, key)
+        try:
+            chain, copies, by_seq = self._integrity(bucket, key, entries)
+        except SealUnavailable as exc:
+            # A seal that cannot be checked is never reported as valid.
+            chain, copies, by_seq = None, {}, {None: [f"the service seals could not be checked: {exc}"]}
         if not entries and not copies:
             raise NotFound(f"no signatures recorded for {rid}", "no_signatures")
-        chain = verify_chain(entries)
-        ledger_seqs = {e.get("seq") for e in entries}
-        failures = [
-            {"seq": s, "problems": [f"seq {s} has a retained manifest copy but no ledger entry"]}
-            for s in sorted(copies)
-            if s not in ledger_seqs
-        ]
-        record_hashes: dict[Any, str | None] = {}
+        failures = [{"seq": s, "problems": list(p)} for s, p in by_seq.items()]
+        record_hashes: dict[Any, tuple[str | None, str | None]] = {}
         results = []
-        for entry, check in zip(entries, chain.entries):
-            problems = list(check.problems) + self._copy_problems(copies.get(check.seq), entry)
-            if problems:
-                failures.append({"seq": check.seq, "problems": list(problems)})
+        for entry in entries:
+            seq = entry.get("seq")
             ver = entry.get("record_version_id")
             if version_id and ver != version_id:
                 continue
+            problems = list(by_seq.get(seq, ())) + list(by_seq.get(None, ()))
             problems += self._record_problems(bucket, key, ver, entry.get("record_sha256"), record_hashes)
             try:
                 shown = SignatureManifest.from_dict(entry).manifestation
             except (TypeError, ValueError):
                 shown = None
             results.append({
-                "seq": check.seq,
+                "seq": seq,
                 "version_id": ver,
+                "meaning": entry.get("meaning"),
                 "manifest_hash": entry.get("manifest_hash"),
                 "manifestation": shown,
+                # Sealed by the service and checked: a legacy entry accepted by its copy's age is not "sealed".
+                "sealed": chain is not None and bool(entry.get("seal")) and not {NOT_SEALED, BAD_SEAL} & set(problems),
                 "valid": not problems,
                 "problems": problems,
             })
@@ -75,26 +73,14 @@ class Verification(Ledger, ManifestCopies, RecordVersions):
         }
 
     def _record_problems(
-        self, bucket: str, key: str, version_id: Any, signed_sha256: Any, cache: dict[Any, str | None]
+        self, bucket: str, key: str, version_id: Any, signed_sha256: Any, cache: dict[Any, tuple[str | None, str | None]]
     ) -> list[str]:
         # 11.70: the signature must still match the exact bytes it was bound to.
         if version_id not in cache:
-            cache[version_id] = self._hash_version_or_none(bucket, key, version_id)
-        if cache[version_id] is None:
-            return [f"record version {version_id} can no longer be retrieved"]
-        if cache[version_id] != signed_sha256:
+            cache[version_id] = self._hash_or_problem(bucket, key, version_id)
+        digest, problem = cache[version_id]
+        if problem is not None:
+            return [problem]
+        if digest != signed_sha256:
             return ["record content no longer matches the signed SHA-256"]
         return []
-
-    @staticmethod
-    def _copy_problems(copy: Mapping[str, Any] | None, entry: Mapping[str, Any]) -> list[str]:
-        if copy is None:
-            return ["retained manifest copy is missing"]
-        problems = list(copy.get("problems", ()))
-        try:
-            recomputed = SignatureManifest.from_dict(entry).manifest_hash
-        except (TypeError, ValueError):
-            recomputed = None
-        if copy.get("hash") is not None and not copy["hash"] == entry.get("manifest_hash") == recomputed:
-            problems.append("ledger entry differs from its retained manifest copy")
-        return problems
