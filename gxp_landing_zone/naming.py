@@ -237,6 +237,10 @@ class Names:
         return "alias/gxp/esignatures"
 
     @staticmethod
+    def signature_seal_key_alias() -> str:
+        return "alias/gxp/esignature-seal"
+
+    @staticmethod
     def signature_role_name(purpose: str, region: str) -> str:
         """Named, so a records key policy can let the signing and verifying roles read records."""
         return f"gxp-esig-{purpose}-{region_code(region)}"

@@ -45,7 +45,7 @@ MALFORMED = [
     ),
     (
         "meaning removed but still granted",
-        _set("meanings", ["review", "approval", "authorship"]),
+        _set("meanings", ["review", "approval", "authorship", "batch-release"]),
         ["record_classes.ind-module.signers.regulatory-leads", "unknown meaning responsibility"],
     ),
     ("unknown data class", _class("batch-record", "data_class", "batch-data"), ["signatures.record_classes.batch-record.data_class", "'batch-data' is not in data_classes"]),
@@ -73,6 +73,19 @@ MALFORMED = [
     ("unknown record class setting", _class("ind-module", "approvers", ["x"]), ["record_classes.ind-module.approvers: unknown setting"]),
     ("signatures as a list", lambda d: d.__setitem__("signatures", ["review"]), ["signatures"]),
     ("window as true", _set("auth_window_seconds", True), ["signatures.auth_window_seconds", "YAML read true"]),
+    (
+        "batch release granted beyond the qualified persons",
+        lambda d: _sig(d)["record_classes"]["batch-record"]["signers"].__setitem__("qa-approvers", ["approval", "batch-release"]),
+        ["record_classes.batch-record.signers.qa-approvers", "'batch-release' is reserved to qualified-persons"],
+    ),
+    ("restricted meaning unknown", _set("restricted_meanings", {"release": ["qualified-persons"]}),
+     ["restricted_meanings.release: unknown meaning release"]),
+    ("restricted meaning without groups", _set("restricted_meanings", {"batch-release": []}),
+     ["restricted_meanings.batch-release", "at least one group"]),
+    ("restricted to a malformed group", _set("restricted_meanings", {"batch-release": ["Q P"]}),
+     ["restricted_meanings.batch-release", "group 'Q P' is not a valid user-pool group name"]),
+    ("same person as text", _class("batch-record", "same_person_may_sign", "yes"), ["batch-record.same_person_may_sign"]),
+    ("unsealed-before not a date", _set("unsealed_before", "last winter"), ["signatures.unsealed_before", "YYYY-MM-DD"]),
     ("meaning with a trailing newline", _set("meanings", ["review\n", "approval"]), ["meaning 'review\\n'"]),
     ("group with a trailing newline", _class("batch-record", "signers", {"qa\n": ["review"]}), ["group 'qa\\n' is not a valid user-pool group name"]),
     ("key prefix with a trailing newline", _class("batch-record", "key_prefix", "batch-records/\n"), ["is not a key prefix"]),
@@ -97,5 +110,9 @@ def test_section_is_optional_and_defaults_to_no_authority():
 
 def test_reference_policy(reference_config):
     signatures = reference_config.signatures
-    assert signatures.record_classes["batch-record"].sequence == ["review", "approval"]
+    assert signatures.record_classes["batch-record"].sequence == ["review", "approval", "batch-release"]
     assert "qa-approvers" in signatures.groups()
+    # Annex 11 15: batch release is reserved to the Qualified Persons, and they are a user-pool group.
+    assert signatures.restricted_meanings == {"batch-release": ["qualified-persons"]}
+    assert "qualified-persons" in signatures.groups()
+    assert not any(rc.same_person_may_sign for rc in signatures.record_classes.values())

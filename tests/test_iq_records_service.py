@@ -46,7 +46,7 @@ from tests.test_iq import fake_credentials  # noqa: F401  (autouse fixture: moto
 
 ROLE = "regulated-us"  # the regulated account tests/test_iq_workloads.py builds; its one region is us-east-1
 CONTROLS = {"GXP-REC-03", "GXP-REC-04", "GXP-REC-05", "GXP-REC-06", "GXP-API-01", "GXP-API-02", "GXP-LAMBDA-01"} | {
-    f"GXP-ESIG-{i:02d}" for i in range(4, 11)
+    f"GXP-ESIG-{i:02d}" for i in (*range(4, 11), 12, 13)
 }
 RECORDS_SERVICE_EXPECTED = {ROLE: CONTROLS}
 ROLE_TAGS = {"gxp:account-role": ROLE, "gxp:boundary": "regulated"}
@@ -109,6 +109,7 @@ def signature_api(account_id: str) -> dict:
             {"id": "root000001", "path": "/", "methods": {}},
             {"id": "sigs000001", "path": "/signatures", "methods": {"GET": dict(cognito), "POST": dict(cognito)}},
             {"id": "verify0001", "path": "/signatures/verify", "methods": {"GET": dict(cognito)}},
+            {"id": "release001", "path": "/signatures/release-record", "methods": {"GET": dict(cognito)}},
         ],
         "stages": [{"stageName": "v1", "deploymentId": "dep0000001", "accessLogSettings": {
             "destinationArn": f"arn:aws:logs:{REGION}:{account_id}:log-group:Signatures-ApiAccessLogs",
@@ -125,7 +126,42 @@ def signing_policy(config, names, account_id: str) -> dict:
     return SignatureServiceStack.signing_policy(stack)
 
 
-def function_environment(config, names, account_id: str) -> dict:
+def signing_restrictions(config, names, account_id: str) -> dict:
+    stack = SimpleNamespace(names=names, config=config, gxp_account=config.account_by_id(account_id), region=REGION)
+    return SignatureServiceStack.signing_restrictions(stack)
+
+
+def seal_key_policy(account_id: str, names) -> dict:
+    """The seal key's policy as signatures/deployment/storage.py grants it, with the roles' ARNs."""
+    def role(purpose):
+        return f"arn:aws:iam::{account_id}:role/{names.signature_role_name(purpose, REGION)}"
+
+    everyone = {"AWS": "*"}
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "KeyAdministration", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+         "Action": ["kms:Describe*", "kms:Put*", "kms:Create*"], "Resource": "*"},
+        {"Sid": "SigningFunctionSeals", "Effect": "Allow", "Principal": {"AWS": role("sign")}, "Action": "kms:Sign",
+         "Resource": "*"},
+        {"Sid": "ServiceChecksSeals1", "Effect": "Allow", "Principal": {"AWS": role("verify")}, "Action": "kms:Verify",
+         "Resource": "*"},
+        {"Sid": "OnlySigningFunctionSeals", "Effect": "Deny", "Principal": everyone, "Action": "kms:Sign",
+         "Resource": "*", "Condition": {"ArnNotEquals": {"aws:PrincipalArn": role("sign")}}},
+        {"Sid": "NoGrantsOnSealKey", "Effect": "Deny", "Principal": everyone, "Action": "kms:CreateGrant",
+         "Resource": "*", "Condition": {"Bool": {"aws:PrincipalIsAWSService": "false"}}},
+        {"Sid": "SealKeyPolicyOnlyByDeployment", "Effect": "Deny", "Principal": everyone, "Action": "kms:PutKeyPolicy",
+         "Resource": "*", "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/cdk-*-cfn-exec-role-*"}}},
+    ]}
+
+
+def create_seal_key(session, names, account_id: str) -> str:
+    kms = session.client("kms")
+    key = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY", Description="Seals every ledger entry",
+                         Policy=json.dumps(seal_key_policy(account_id, names)))["KeyMetadata"]["Arn"]
+    kms.create_alias(AliasName=names.signature_seal_key_alias(), TargetKeyId=key)
+    return key
+
+
+def function_environment(config, names, account_id: str, seal_key: str = "") -> dict:
     """The environment signatures/infrastructure.py gives the sign, list and verify functions."""
     return {
         "LEDGER_TABLE": "Signatures-Ledger",
@@ -134,6 +170,8 @@ def function_environment(config, names, account_id: str) -> dict:
         "EVENT_BUS_NAME": "default",
         "AUTH_WINDOW_SECONDS": str(config.signatures.auth_window_seconds),
         "SIGNING_POLICY": json.dumps(signing_policy(config, names, account_id), sort_keys=True, separators=(",", ":")),
+        "SIGNING_RESTRICTIONS": json.dumps(signing_restrictions(config, names, account_id), sort_keys=True),
+        "LEDGER_SEAL_KEY": seal_key,
     }
 
 
@@ -192,7 +230,7 @@ def build_records_service(sessions: dict, role: str, config, names: Names, accou
         {"Key": k, "Value": v} for k, v in {**ROLE_TAGS, RETENTION_CLASS_TAG: MANIFEST_RETENTION_CLASS}.items()]})
 
     pool_arn = f"arn:aws:cognito-idp:{REGION}:{account_id}:userpool/{session.pool['Id']}"
-    environment = function_environment(config, names, account_id)
+    environment = function_environment(config, names, account_id, create_seal_key(session, names, account_id))
     for purpose in ("sign", "list", "verify", "token"):
         role_name = names.signature_role_name(purpose, REGION)
         iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
@@ -241,7 +279,8 @@ def test_correct_records_and_signature_service_pass(service):
     for control_id in ("GXP-REC-03", "GXP-REC-04", "GXP-REC-05", "GXP-REC-06"):
         assert {r.resource for r in results if r.control_id == control_id} == record_buckets
     assert len([r for r in results if r.control_id == "GXP-LAMBDA-01"]) == 4
-    assert len([r for r in results if r.control_id == "GXP-API-01"]) == 3  # POST/GET /signatures, GET /signatures/verify
+    # POST/GET /signatures, GET /signatures/verify, GET /signatures/release-record
+    assert len([r for r in results if r.control_id == "GXP-API-01"]) == 4
     assert {r.resource for r in results if r.control_id == "GXP-API-02"} == {"sigapi0001 stage v1"}
 
 
@@ -370,6 +409,15 @@ def _api(s) -> dict:
     return s[ROLE].apis[0]
 
 
+def _seal_key_opened(c, n, s):
+    kms = s[ROLE].client("kms")
+    account_id = c.account(ROLE).id
+    policy = seal_key_policy(account_id, n)
+    policy["Statement"] = [st for st in policy["Statement"] if st["Sid"] != "OnlySigningFunctionSeals"]
+    key = kms.describe_key(KeyId=n.signature_seal_key_alias())["KeyMetadata"]["KeyId"]
+    kms.put_key_policy(KeyId=key, PolicyName="default", Policy=json.dumps(policy))
+
+
 def _events(s):
     return s[ROLE].client("events")
 
@@ -412,6 +460,10 @@ BREAKS = {
         s, "sign", lambda p: p["grants"]["batch-record"]["qa-reviewers"].append("approval"))),
     "catch-all record class": (ROLE, "GXP-ESIG-09", lambda c, n, s: _policy_changed(
         s, "verify", lambda p: p.update(default_record_class="batch-record"))),
+    "batch release open to every grant": (ROLE, "GXP-ESIG-12", lambda c, n, s: _set_environment(
+        s, "verify", SIGNING_RESTRICTIONS=json.dumps({"restricted_meanings": {}, "same_person_may_sign": []}))),
+    "entries left unsealed": (ROLE, "GXP-ESIG-13", lambda c, n, s: _set_environment(s, "sign", LEDGER_SEAL_KEY=None)),
+    "seal key lets another role sign": (ROLE, "GXP-ESIG-13", _seal_key_opened),
     "sign function without USER_POOL_ID": (ROLE, "GXP-ESIG-10", lambda c, n, s: _set_environment(
         s, "sign", USER_POOL_ID=None)),
     "AdminGetUser permission removed": (ROLE, "GXP-ESIG-10", _signer_check_revoked),

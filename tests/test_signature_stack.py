@@ -129,7 +129,7 @@ def test_manifest_bucket_locked_for_the_longest_retention(template, reference_co
 
 def test_every_method_requires_a_cognito_identity_and_validates_input(template):
     methods = template.find_resources("AWS::ApiGateway::Method")
-    assert len(methods) == 3
+    assert len(methods) == 4  # sign, list, verify, release record
     for method in methods.values():
         assert method["Properties"]["AuthorizationType"] == "COGNITO_USER_POOLS"
         assert "RequestValidatorId" in method["Properties"]
@@ -173,10 +173,16 @@ def test_functions_traced_with_managed_policies_only(template):
 
 def test_signing_policy_reaches_the_runtime(template, reference_config):
     environment = _sign_environment(template)
-    policy = SigningPolicy.from_dict(json.loads(environment["SIGNING_POLICY"]))
+    policy = SigningPolicy.from_dict(
+        {**json.loads(environment["SIGNING_POLICY"]), **json.loads(environment["SIGNING_RESTRICTIONS"])}
+    )
     bucket = Names(reference_config).records_bucket("analytical-results", ACCOUNT_ID, REGION)
     assert policy.record_class_for(bucket, "batch-records/BR-001.pdf") == "batch-record"
-    assert policy.sequences["batch-record"] == ("review", "approval")
+    assert policy.sequences["batch-record"] == ("review", "approval", "batch-release")
+    assert policy.restricted_meanings == {"batch-release": frozenset({"qualified-persons"})}
+    assert policy.same_person_may_sign == frozenset()
+    # Every entry is sealed with the stack's asymmetric key (GXP-ESIG-13).
+    assert environment["LEDGER_SEAL_KEY"] == {"Fn::GetAtt": [_logical_id(template, "SealKey"), "Arn"]}
     assert environment["AUTH_WINDOW_SECONDS"] == "300"
     assert bucket in environment["RECORDS_BUCKETS"].split(",")
     assert environment["EVENT_BUS_NAME"] == "default"
@@ -213,3 +219,8 @@ def test_asset_ships_the_runtime_without_the_infrastructure(stack):
     for directory in staged:
         assert (directory / "runtime" / "handlers.py").exists()
         assert not (directory / "infrastructure.py").exists()
+
+
+def _logical_id(template, named: str) -> str:
+    (found,) = [lid for lid in template.find_resources("AWS::KMS::Key") if named in lid]
+    return found

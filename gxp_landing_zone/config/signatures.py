@@ -4,7 +4,9 @@ authentication must be to sign, and who may sign what, in which order.
 A record class is a part of one data class's records buckets (the whole bucket, or the keys
 under a prefix). For each record class the config names the user-pool groups that may sign it
 and with which meanings (11.10(g) authority checks), and optionally the order the meanings must
-be applied in (11.10(f) sequencing, e.g. review before approval).
+be applied in (11.10(f) sequencing, e.g. review before approval). A person signs a version with one
+meaning only unless the record class allows several. A meaning can be reserved to named groups
+whatever a record class grants, e.g. batch release to the Qualified Persons (Annex 11 15).
 
 The checks that need the data classes run from ``check_signatures``, called by EstateConfig.
 """
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field, field_validator, model_validator
 
+from .base import CalendarDate
 from .base import Strict as _Strict
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,6 +46,11 @@ class RecordClass(_Strict):
     )
     sequence: list[str] | None = Field(
         default=None, description="meanings in the order they must be applied, e.g. [review, approval]"
+    )
+    same_person_may_sign: bool = Field(
+        default=False,
+        description="true lets one person sign a version with several meanings (e.g. review and approval); by "
+        "default a person signs a version with one meaning only, so a reviewer never approves their own review",
     )
 
     @field_validator("key_prefix")
@@ -91,6 +99,16 @@ class Signatures(_Strict):
         description=f"how recent the sign-in must be to sign, {MIN_AUTH_WINDOW_SECONDS}..{MAX_AUTH_WINDOW_SECONDS} s",
     )
     record_classes: dict[str, RecordClass] = Field(default_factory=dict)
+    restricted_meanings: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="meaning -> the only user-pool groups that may ever sign it, whatever a record class grants, "
+        "e.g. batch-release: [qualified-persons] (Annex 11 15)",
+    )
+    unsealed_before: CalendarDate | None = Field(
+        default=None,
+        description="only for a ledger written before entries were sealed: the date sealing was deployed, "
+        "e.g. 2026-12-01; an unsealed entry counts only if its retained copy is older. Leave out otherwise",
+    )
 
     @field_validator("meanings")
     @classmethod
@@ -145,11 +163,31 @@ class Signatures(_Strict):
                         f"{where}.sequence: no group in signers may sign '{orphans[0]}', so no record of this class "
                         "could ever complete the sequence; grant it to a group or remove it from the sequence"
                     )
+        self._check_restricted(known)
         return self
+
+    def _check_restricted(self, known: set[str]) -> None:
+        for meaning, groups in self.restricted_meanings.items():
+            where = f"restricted_meanings.{meaning}"
+            if meaning not in known:
+                raise ValueError(f"{where}: unknown meaning {meaning}; add it to signatures.meanings or remove it")
+            if not groups:
+                raise ValueError(f"{where}: name at least one group, e.g. [qualified-persons]")
+            for group in groups:
+                if not GROUP.fullmatch(group):
+                    raise ValueError(f"{where}: group '{group}' is not a valid user-pool group name")
+            for name, record_class in self.record_classes.items():
+                wider = sorted(g for g, ms in record_class.signers.items() if meaning in ms and g not in groups)
+                if wider:
+                    raise ValueError(
+                        f"record_classes.{name}.signers.{wider[0]}: '{meaning}' is reserved to "
+                        f"{', '.join(groups)} by signatures.{where}; grant it to one of those groups instead"
+                    )
 
     def groups(self) -> list[str]:
         """Every user-pool group the policy names, once each, in a stable order."""
-        return sorted({g for rc in self.record_classes.values() for g in rc.signers})
+        granted = {g for rc in self.record_classes.values() for g in rc.signers}
+        return sorted(granted | {g for groups in self.restricted_meanings.values() for g in groups})
 
 
 def check_signatures(config: "EstateConfig") -> None:

@@ -28,10 +28,12 @@ class ManagedKey(Construct):
     """A customer-managed KMS key with yearly rotation, retained when its stack is deleted.
 
     The key policy starts with administration only; callers add the principals that
-    may encrypt or decrypt with ``allow``.
+    may encrypt or decrypt with ``allow``. ``signing=True`` makes an asymmetric ECC P-256 signing
+    key instead, which KMS cannot rotate (automatic rotation is for symmetric encryption keys only:
+    https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html).
     """
 
-    def __init__(self, scope: Construct, id: str, *, alias: str, description: str) -> None:
+    def __init__(self, scope: Construct, id: str, *, alias: str, description: str, signing: bool = False) -> None:
         super().__init__(scope, id)
         account = Stack.of(self).account
         policy = iam.PolicyDocument(
@@ -49,8 +51,12 @@ class ManagedKey(Construct):
             "Key",
             alias=alias,
             description=description,
-            enable_key_rotation=True,
-            rotation_period=Duration.days(365),
+            enable_key_rotation=not signing,
+            rotation_period=None if signing else Duration.days(365),
+            # Left unstated for encryption keys: KMS's default, and naming it now would change (and so
+            # replace) every existing key, since KeySpec cannot be updated in place.
+            key_spec=kms.KeySpec.ECC_NIST_P256 if signing else None,
+            key_usage=kms.KeyUsage.SIGN_VERIFY if signing else None,
             pending_window=Duration.days(30),
             policy=policy,
             removal_policy=KEEP,
@@ -60,6 +66,15 @@ class ManagedKey(Construct):
     def allow(self, sid: str, principal: iam.IPrincipal, actions: list[str], conditions: dict | None = None) -> None:
         self.key.add_to_resource_policy(
             iam.PolicyStatement(sid=sid, principals=[principal], actions=actions, resources=["*"], conditions=conditions)
+        )
+
+    def deny(self, sid: str, actions: list[str], conditions: dict) -> None:
+        """An explicit deny to every principal the conditions match: IAM cannot lift it."""
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid=sid, effect=iam.Effect.DENY, principals=[iam.AnyPrincipal()], actions=actions, resources=["*"],
+                conditions=conditions,
+            )
         )
 
 

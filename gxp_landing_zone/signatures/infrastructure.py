@@ -27,7 +27,7 @@ from .deployment.functions import ASSET_EXCLUDE, PYTHON, RUNTIME_ROOT, FunctionF
 from .deployment.identities import add_signers
 from .deployment.release_readers import add_release_readers
 from .deployment.spec import SignatureServiceSpec
-from .deployment.storage import add_key, add_ledger, add_manifest_archive
+from .deployment.storage import add_key, add_ledger, add_manifest_archive, add_seal_key, grant_sealing
 
 __all__ = [
     "ACCESS_LOG_FIELDS",
@@ -47,6 +47,7 @@ class SignatureService(Construct):
         self.spec = spec
 
         self.key = add_key(self, spec)
+        self.seal_key = add_seal_key(self, spec)
         self.ledger = add_ledger(self, self.key)
         self.ledger_parameter = add_release_readers(self, spec, key=self.key, ledger=self.ledger)
         self.access_logs, self.manifests = add_manifest_archive(self, spec, self.key)
@@ -65,7 +66,13 @@ class SignatureService(Construct):
 
     def _build_functions(self) -> None:
         self.sign_function, self.list_function, self.verify_function = add_api_functions(
-            self._functions, self.spec, key=self.key, ledger=self.ledger, user_pool=self.user_pool
+            self._functions, self.spec, key=self.key, seal_key=self.seal_key, ledger=self.ledger,
+            user_pool=self.user_pool,
+        )
+        grant_sealing(
+            self.seal_key,
+            sealer_arn=self.roles["sign"].role_arn,
+            checker_arns=[self.roles["verify"].role_arn],
         )
 
     def _build_api(self) -> None:

@@ -28,7 +28,9 @@ class SignatureServiceStack(GxpStack):
             # A manifest must outlive every record it may sign.
             manifest_lock_days=max(c.days for c in config.data_classes),
             key_alias=names.signature_key_alias(),
+            seal_key_alias=names.signature_seal_key_alias(),
             signing_policy=self.signing_policy(),
+            signing_restrictions=self.signing_restrictions(),
             auth_window_seconds=settings.auth_window_seconds,
             signer_groups=tuple(settings.groups()),
             log_retention_days=config.audit_log.cloudwatch_retention_days,
@@ -37,6 +39,7 @@ class SignatureServiceStack(GxpStack):
             role_names={p: names.signature_role_name(p, region) for p in ("sign", "list", "verify", "token")},
             release_reader_role_arns=names.release_reader_role_arns(account, region),
             ledger_parameter_name=names.signature_ledger_parameter(),
+            unsealed_before=settings.unsealed_before.isoformat() if settings.unsealed_before else None,
         )
 
     def signing_policy(self) -> dict:
@@ -51,6 +54,14 @@ class SignatureServiceStack(GxpStack):
                 f"{names.records_bucket(rc.data_class, account, region)}/{rc.key_prefix}": name
                 for name, rc in settings.record_classes.items()
             },
+        }
+
+    def signing_restrictions(self) -> dict:
+        """Who alone may sign a reserved meaning, and where one person may sign with several meanings."""
+        settings = self.config.signatures
+        return {
+            "restricted_meanings": {m: sorted(groups) for m, groups in settings.restricted_meanings.items()},
+            "same_person_may_sign": sorted(n for n, rc in settings.record_classes.items() if rc.same_person_may_sign),
         }
 
     def _record_deviations(self) -> None:

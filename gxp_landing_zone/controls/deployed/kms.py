@@ -61,6 +61,9 @@ def _read(reader: AccountReader, alias: str, key_id: str | None) -> Resource:
     meta = meta if isinstance(meta, dict) else {}
     rotation = reader.call("kms", "get_key_rotation_status", KeyId=key_id)
     properties = {
+        # Not CloudFormation properties, but what a function names the key by (its ARN or ID).
+        "Arn": meta.get("Arn"),
+        "KeyId": meta.get("KeyId"),
         "Description": meta.get("Description"),
         "Enabled": meta.get("Enabled") if described.ok else described.get("KeyMetadata"),
         "KeySpec": meta.get("KeySpec"),

@@ -23,7 +23,8 @@ def expected_aliases(reader) -> list[str]:
         LOG_ARCHIVE: [names.log_archive_key_alias],
         MANAGEMENT: [TRAIL_LOGS_KEY_ALIAS],
         AUDIT: [AUDIT_ALERTS_KEY_ALIAS],
-        REGULATED: [names.records_key_alias(c.name) for c in config.data_classes] + [names.signature_key_alias()],
+        REGULATED: [names.records_key_alias(c.name) for c in config.data_classes]
+        + [names.signature_key_alias(), names.signature_seal_key_alias()],
     }.get(reader.kind, [])
     if runs_compute(config, account):
         aliases.append(names.compute_key_alias)

@@ -56,7 +56,7 @@ def add_api(
     api = apigw.RestApi(
         scope,
         "Api",
-        description="Electronic signatures: sign, list and verify record versions",
+        description="Electronic signatures: sign, list and verify record versions; print release records",
         endpoint_types=[apigw.EndpointType.REGIONAL],
         cloud_watch_role=True,
         cloud_watch_role_removal_policy=KEEP,
@@ -118,5 +118,12 @@ def add_api(
     )
     signatures.add_resource("verify").add_method(
         "GET", apigw.LambdaIntegration(verify), request_parameters=record_query, **protected
+    )
+    # The printable release record of one version (Annex 11 8.2, 15), from the verifying function.
+    signatures.add_resource("release-record").add_method(
+        "GET",
+        apigw.LambdaIntegration(verify),
+        request_parameters={**record_query, "method.request.querystring.version_id": True},
+        **protected,
     )
     return access_log_group, api

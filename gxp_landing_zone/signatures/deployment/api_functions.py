@@ -24,6 +24,7 @@ def add_api_functions(
     spec: SignatureServiceSpec,
     *,
     key: ManagedKey,
+    seal_key: ManagedKey,
     ledger: dynamodb.Table,
     user_pool: cognito.UserPool,
 ) -> tuple[lambda_.Function, lambda_.Function, lambda_.Function]:
@@ -38,6 +39,11 @@ def add_api_functions(
         "EVENT_BUS_NAME": "default",
         "AUTH_WINDOW_SECONDS": str(spec.auth_window_seconds),
         "SIGNING_POLICY": json.dumps(spec.signing_policy, sort_keys=True, separators=(",", ":")),
+        # Reserved meanings (batch release) and separation of duties, checked on their own (GXP-ESIG-12).
+        "SIGNING_RESTRICTIONS": json.dumps(spec.signing_restrictions, sort_keys=True, separators=(",", ":")),
+        # Every entry is sealed with, and every seal checked against, this key (runtime/seal.py).
+        "LEDGER_SEAL_KEY": seal_key.key.key_arn,
+        **({"UNSEALED_BEFORE": spec.unsealed_before} if spec.unsealed_before else {}),
     }
     size = sum(len(k) + len(v) for k, v in environment.items()) + 200
     if size > MAX_ENVIRONMENT_BYTES:
@@ -73,6 +79,17 @@ def add_api_functions(
         ),
     ]
     query = iam.PolicyStatement(sid="ReadLedger", actions=["dynamodb:Query"], resources=[ledger_arn])
+    check_seals = iam.PolicyStatement(sid="CheckSeals", actions=["kms:Verify"], resources=[seal_key.key.key_arn])
+    # Every retained copy of a record's manifests, oldest version first: the sign function proves the
+    # ledger against them before it appends (runtime/integrity.py), as the verify function does.
+    read_copies = [
+        iam.PolicyStatement(sid="ListManifestCopies", actions=["s3:ListBucketVersions"], resources=[manifest_bucket_arn]),
+        iam.PolicyStatement(
+            sid="ReadManifestCopies",
+            actions=["s3:GetObject", "s3:GetObjectVersion"],
+            resources=[f"{manifest_bucket_arn}/manifests/*"],
+        ),
+    ]
     sign = functions.add(
         "sign",
         "Sign",
@@ -82,15 +99,16 @@ def add_api_functions(
         statements=[
             query,
             iam.PolicyStatement(sid="AppendToLedger", actions=["dynamodb:PutItem"], resources=[ledger_arn]),
+            iam.PolicyStatement(sid="SealEntries", actions=["kms:Sign"], resources=[seal_key.key.key_arn]),
+            check_seals,
+            *read_copies,
             *read_records,
             iam.PolicyStatement(
                 # A manifest copy not yet written must read as 404, not 403 (truncation guard).
                 sid="FindManifestCopies", actions=["s3:ListBucket"], resources=[manifest_bucket_arn]
             ),
             iam.PolicyStatement(
-                sid="WriteManifestCopies",
-                actions=["s3:PutObject", "s3:GetObject"],
-                resources=[f"{manifest_bucket_arn}/manifests/*"],
+                sid="WriteManifestCopies", actions=["s3:PutObject"], resources=[f"{manifest_bucket_arn}/manifests/*"]
             ),
             iam.PolicyStatement(
                 sid="PublishSignatureEvents",
@@ -116,18 +134,19 @@ def add_api_functions(
         "verify",
         "Verify",
         "runtime.handlers.verify_handler",
-        "Verifies a record's signatures: content hash, ledger chain, retained manifests (11.70)",
+        "Verifies a record's signatures (content hash, ledger chain, seals, retained manifests; 11.70) "
+        "and prints release records (Annex 11 8.2)",
         environment=environment,
         statements=[
             query,
+            check_seals,
+            *read_copies,
             *read_records,
+            # A release record lists every version of the record, to show whether its data changed.
             iam.PolicyStatement(
-                sid="ListManifestCopies", actions=["s3:ListBucketVersions"], resources=[manifest_bucket_arn]
-            ),
-            iam.PolicyStatement(
-                sid="ReadManifestCopies",
-                actions=["s3:GetObject", "s3:GetObjectVersion"],
-                resources=[f"{manifest_bucket_arn}/manifests/*"],
+                sid="ListRecordVersions",
+                actions=["s3:ListBucketVersions"],
+                resources=[f"arn:aws:s3:::{b}" for b in spec.records_buckets],
             ),
         ],
     )

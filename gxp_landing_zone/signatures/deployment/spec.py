@@ -16,7 +16,9 @@ class SignatureServiceSpec:
     access_log_bucket_name: str
     manifest_lock_days: int
     key_alias: str
+    seal_key_alias: str
     signing_policy: dict
+    signing_restrictions: dict
     auth_window_seconds: int
     signer_groups: tuple[str, ...]
     log_retention_days: int
@@ -26,3 +28,5 @@ class SignatureServiceSpec:
     # The release gates of the GenAI and Compute stacks, which verify signatures from outside the service.
     release_reader_role_arns: tuple[str, ...] = ()
     ledger_parameter_name: str | None = None
+    # Only for a ledger written before sealing: ISO date sealing was deployed (see runtime/seal.py).
+    unsealed_before: str | None = None

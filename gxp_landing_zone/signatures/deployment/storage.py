@@ -1,4 +1,4 @@
-"""Where signatures are kept: the service's key, the ledger table and the manifest archive
+"""Where signatures are kept: the service's key, the seal key, the ledger table and the manifest archive
 (11.10(c), 11.70)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from ...constructs.gxp_bucket import GxpBucket
+from ...constructs.gxp_bucket import GxpBucket, deployment_role_arn_pattern
 from ...constructs.managed_key import ManagedKey
 from ...constructs.tags import MANIFEST_RETENTION_CLASS
 from .spec import SignatureServiceSpec
@@ -28,6 +28,35 @@ def add_key(scope: Construct, spec: SignatureServiceSpec) -> ManagedKey:
         {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account}:log-group:*"}},
     )
     return key
+
+
+def add_seal_key(scope: Construct, spec: SignatureServiceSpec) -> ManagedKey:
+    """The asymmetric key that seals every ledger entry. Its use is granted per role by
+    ``grant_sealing`` once the roles exist; nothing here lets anyone sign."""
+    return ManagedKey(
+        scope,
+        "SealKey",
+        alias=spec.seal_key_alias,
+        description="Seals every signature ledger entry; only the signing function may sign with it",
+        signing=True,
+    )
+
+
+def grant_sealing(key: ManagedKey, *, sealer_arn: str, checker_arns: list[str]) -> None:
+    """Only the signing function may seal; the service's readers may check seals. The denies hold whatever
+    IAM grants: nobody else signs, nobody grants themselves a use of the key, and its policy changes only
+    through a deployment (a key policy statement denying a principal overrides any allow, as IAM does:
+    https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html)."""
+    key.allow("SigningFunctionSeals", iam.ArnPrincipal(sealer_arn), ["kms:Sign"])
+    for index, arn in enumerate([sealer_arn, *checker_arns]):
+        key.allow(f"ServiceChecksSeals{index}", iam.ArnPrincipal(arn), ["kms:Verify", "kms:GetPublicKey", "kms:DescribeKey"])
+    key.deny("OnlySigningFunctionSeals", ["kms:Sign"], {"ArnNotEquals": {"aws:PrincipalArn": sealer_arn}})
+    key.deny("NoGrantsOnSealKey", ["kms:CreateGrant"], {"Bool": {"aws:PrincipalIsAWSService": "false"}})
+    key.deny(
+        "SealKeyPolicyOnlyByDeployment",
+        ["kms:PutKeyPolicy"],
+        {"ArnNotLike": {"aws:PrincipalArn": deployment_role_arn_pattern()}},
+    )
 
 
 def add_ledger(scope: Construct, key: ManagedKey) -> dynamodb.Table:

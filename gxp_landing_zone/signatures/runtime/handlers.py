@@ -16,7 +16,8 @@ Environment: LEDGER_TABLE, MANIFEST_BUCKET, RECORDS_BUCKETS (comma-separated),
 EVENT_BUS_NAME, AUTH_WINDOW_SECONDS, LEDGER_SEAL_KEY (the asymmetric KMS key that seals
 every entry; without it nothing can be signed and no entry verifies), and optionally
 SIGNING_POLICY (JSON for ``SigningPolicy.from_dict``; without it no one holds signing
-authority), USER_POOL_ID (check each signer's account is still enabled, 11.300(c)) and
+authority), SIGNING_RESTRICTIONS (JSON: restricted_meanings and same_person_may_sign),
+USER_POOL_ID (check each signer's account is still enabled, 11.300(c)) and
 UNSEALED_BEFORE (ISO time: entries written before sealing was deployed are accepted
 unsealed when their retained copy is older than this).
 
@@ -61,6 +62,9 @@ def list_handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
 
 
 def verify_handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
+    # One function serves verify and the release record, which is a verification laid out for print.
+    if str(event.get("resource") or "").endswith("/release-record"):
+        return _service().handle_release_record(event)
     return _service().handle_verify(event)
 
 

@@ -64,7 +64,10 @@ class SignatureService(Signing, Verification, ReleaseRecords):
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> SignatureService:
-        policy = SigningPolicy.from_dict(json.loads(env["SIGNING_POLICY"])) if env.get("SIGNING_POLICY") else None
+        policy = None
+        if env.get("SIGNING_POLICY"):
+            restrictions = json.loads(env.get("SIGNING_RESTRICTIONS") or "{}")
+            policy = SigningPolicy.from_dict({**json.loads(env["SIGNING_POLICY"]), **restrictions})
         is_disabled = None
         if env.get("USER_POOL_ID"):
             is_disabled = cognito_disabled_lookup(boto3.client("cognito-idp"), env["USER_POOL_ID"])

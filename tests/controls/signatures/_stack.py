@@ -99,8 +99,13 @@ def built_variables(stack, purpose: str = "sign") -> dict:
 
 
 def _as_token(value):
-    # The L1 property takes strings: a resolved {"Ref": id} goes back in as the token that renders it.
-    return Fn.ref(value["Ref"]) if isinstance(value, dict) and set(value) == {"Ref"} else value
+    # The L1 property takes strings: a resolved {"Ref": id} or {"Fn::GetAtt": [id, attr]} goes back in as
+    # the token that renders it.
+    if isinstance(value, dict) and set(value) == {"Ref"}:
+        return Fn.ref(value["Ref"])
+    if isinstance(value, dict) and set(value) == {"Fn::GetAtt"}:
+        return Fn.get_att(*value["Fn::GetAtt"]).to_string()
+    return value
 
 
 def set_variables(stack, purpose: str = "sign", **changes) -> None:
