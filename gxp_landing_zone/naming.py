@@ -156,6 +156,15 @@ class Names:
         """The IAM role Identity Center creates for the regulated-data-operator permission set."""
         return f"arn:aws:iam::{account_id}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_GxpRegulatedDataOperator_*"
 
+    @property
+    def records_function_key_alias(self) -> str:
+        return "alias/gxp/records-functions"
+
+    @staticmethod
+    def records_function_role_name(purpose: str, region: str) -> str:
+        """The records functions' roles (intake check, export), named so policies can name them."""
+        return f"gxp-records-{purpose}-{region_code(region)}"
+
     @staticmethod
     def records_replication_role_name(data_class: str, region: str) -> str:
         return f"gxp-replicate-{data_class}-{region_code(region)}"

@@ -66,6 +66,40 @@ def _buckets_own_their_objects() -> None:
 
 
 _buckets_own_their_objects()
+
+
+def _bucket_events_to_eventbridge() -> None:
+    """moto accepts a bucket's EventBridgeConfiguration but leaves it out of GetBucketNotificationConfiguration;
+    S3 answers it (an empty element). Answer as S3 does, so a fixture can show events going to EventBridge."""
+    from moto.s3.models import FakeBucket
+    from moto.s3.responses import S3Response
+
+    if getattr(S3Response, "_gxp_event_bridge", False):
+        return
+    original_get, original_set = S3Response.get_bucket_notification, FakeBucket.set_notification_configuration
+
+    def set_notification_configuration(self, notification_config):
+        original_set(self, notification_config)
+        self.gxp_event_bridge = "EventBridgeConfiguration" in (notification_config or {})
+
+    def get_bucket_notification(self):
+        status, headers, body = original_get(self)
+        bucket = self.backend.get_bucket(self.bucket_name)
+        text = body.decode() if isinstance(body, bytes) else body
+        if getattr(bucket, "gxp_event_bridge", False) and "EventBridgeConfiguration" not in text:
+            element = "<EventBridgeConfiguration></EventBridgeConfiguration>"
+            closing = "</NotificationConfiguration>"
+            text = text.replace(closing, element + closing) if closing in text else (
+                f'<NotificationConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">{element}{closing}')
+            body = text.encode() if isinstance(body, bytes) else text
+        return status, headers, body
+
+    FakeBucket.set_notification_configuration = set_notification_configuration
+    S3Response.get_bucket_notification = get_bucket_notification
+    S3Response._gxp_event_bridge = True
+
+
+_bucket_events_to_eventbridge()
 REFERENCE_CONFIG = ROOT / "config" / "reference.yaml"
 
 

@@ -153,6 +153,7 @@ def test_removing_a_class_is_refused(tmp_path):
     fewer = copy.deepcopy(REFERENCE)
     fewer["data_classes"] = fewer["data_classes"][1:]
     fewer["ml"]["accounts"]["regulated-us"]["training_data_classes"] = ["deidentified-analytics"]
+    fewer["instruments"] = []  # they write the removed class
     with pytest.raises(ConfigError, match=r"data_classes \(raw-lab-data\): the class was removed"):
         retention_floor.enforce(parse_config(fewer), path)
 

@@ -379,7 +379,7 @@ BREAKS = {
         "organizations").detach_policy(PolicyId=_policy_id(s, "gxp-bedrock-residency-eu"),
                                        TargetId=c.account("regulated-eu").id)),
     "extra region allowed": ("management", "GXP-SCP-05", lambda c, n, s: _update_scp(
-        s, "gxp-allowed-regions", guardrails.deny_outside_regions([*c.allowed_regions, "us-west-2"]))),
+        s, "gxp-allowed-regions", guardrails.deny_outside_regions([*c.allowed_regions, "us-east-2"]))),
 }
 
 
@@ -472,7 +472,7 @@ def test_cli_writes_chained_json_and_csv_and_exits_by_outcome(monkeypatch, capsy
     "args, code, message",
     [
         (["--account-role", "lab"], 2, "unknown account role 'lab'"),
-        (["--account-role", "log-archive", "--region", "eu-west-1"], 2, "region eu-west-1 is not in allowed_regions"),
+        (["--account-role", "log-archive", "--region", "eu-west-3"], 2, "region eu-west-3 is not in allowed_regions"),
         (["--account-role", "log-archive"], 4, "credentials are for account 123456789012"),
         (["--account-role", "log-archive", "--config", "missing.yaml"], 2, "no such config file"),
     ],

@@ -45,7 +45,8 @@ from tests.test_iq import REFERENCE_CONFIG, REGION, build_config_recorder, faili
 from tests.test_iq import fake_credentials  # noqa: F401  (autouse fixture: moto credentials)
 
 ROLE = "regulated-us"  # the regulated account tests/test_iq_workloads.py builds; its one region is us-east-1
-CONTROLS = {"GXP-REC-03", "GXP-REC-04", "GXP-REC-05", "GXP-REC-06", "GXP-API-01", "GXP-API-02", "GXP-LAMBDA-01"} | {
+CONTROLS = {"GXP-REC-03", "GXP-REC-04", "GXP-REC-05", "GXP-REC-06", "GXP-DEV-01", "GXP-API-01", "GXP-API-02",
+            "GXP-LAMBDA-01"} | {
     f"GXP-ESIG-{i:02d}" for i in (*range(4, 11), 12, 13)
 }
 RECORDS_SERVICE_EXPECTED = {ROLE: CONTROLS}
@@ -409,6 +410,13 @@ def _api(s) -> dict:
     return s[ROLE].apis[0]
 
 
+def _instrument_policy(c, n, s, keep):
+    bucket = _bucket(c, n, "raw-lab-data")
+    policy = json.loads(_s3(s).get_bucket_policy(Bucket=bucket)["Policy"])
+    policy["Statement"] = [st for st in policy["Statement"] if keep(st)]
+    _s3(s).put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+
+
 def _seal_key_opened(c, n, s):
     kms = s[ROLE].client("kms")
     account_id = c.account(ROLE).id
@@ -440,6 +448,10 @@ BREAKS = {
         c, n, s, NoncurrentVersionExpiration={"NoncurrentDays": 365})),
     "lifecycle moves to one zone": (ROLE, "GXP-REC-06", lambda c, n, s: _lifecycle(
         c, n, s, Transitions=[{"Days": 90, "StorageClass": "ONEZONE_IA"}])),
+    "instrument data writable from any network": (ROLE, "GXP-DEV-01", lambda c, n, s: _instrument_policy(
+        c, n, s, lambda st: st["Sid"] != "DenyWritesOutsideTheAccountsEndpoints")),
+    "instrument writes not checked on intake": (ROLE, "GXP-DEV-01", lambda c, n, s: _s3(s).put_bucket_notification_configuration(
+        Bucket=_bucket(c, n, "raw-lab-data"), NotificationConfiguration={})),
     "case-sensitive usernames": (ROLE, "GXP-ESIG-04", lambda c, n, s: _pool(s).update(
         UsernameConfiguration={"CaseSensitive": True})),
     "pool deletion protection off": (ROLE, "GXP-ESIG-04", lambda c, n, s: _pool(s).update(DeletionProtection="INACTIVE")),

@@ -13,6 +13,8 @@ come from tests/test_iq.py, so both files build buckets the same way."""
 
 from __future__ import annotations
 
+import json
+
 import copy
 
 import pytest
@@ -52,7 +54,13 @@ def build_records(session, config, names: Names, account_id: str) -> None:
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
         s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={
             "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": data_class.days}}})
-        s3.put_bucket_policy(Bucket=bucket, Policy=bucket_policy(bucket, floor_days=data_class.days))
+        policy = json.loads(bucket_policy(bucket, floor_days=data_class.days))
+        if data_class.instrument_data:
+            # As constructs/instrument_writes.py: only the registered instruments, through this account's
+            # endpoints, with a signed payload; every new version to EventBridge for the intake check.
+            policy["Statement"] += instrument_statements(config, bucket, account_id, data_class.name)
+            s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"EventBridgeConfiguration": {}})
+        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
         s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=ALL_TRUE)
         s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus={
             "LoggingEnabled": {"TargetBucket": access_logs, "TargetPrefix": f"{bucket}/"}})
@@ -61,6 +69,28 @@ def build_records(session, config, names: Names, account_id: str) -> None:
                 "SSEAlgorithm": "aws:kms",
                 "KMSMasterKeyID": names.records_key_alias_arn(data_class.name, account_id, REGION)},
             "BucketKeyEnabled": True}]})
+
+
+def instrument_statements(config, bucket: str, account_id: str, data_class: str) -> list[dict]:
+    role = config.account_by_id(account_id).role
+    instruments = [i for i in config.instruments if i.account == role and i.data_class == data_class]
+    roles = sorted({f"arn:aws:iam::{account_id}:role/{i.role or i.certificate.role}" for i in instruments})
+    objects = f"arn:aws:s3:::{bucket}/*"
+
+    def deny(sid, condition=None):
+        return {"Sid": sid, "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "s3:PutObject", "Resource": objects,
+                **({"Condition": condition} if condition else {})}
+
+    found = [deny("DenyWritesFromUnregisteredSources", {"ArnNotEquals": {"aws:PrincipalArn": roles}} if roles else None)]
+    for index, role_arn in enumerate(sorted({f"arn:aws:iam::{account_id}:role/{i.certificate.role}" for i in instruments
+                                             if i.certificate})):
+        names = sorted(i.certificate.subject_cn for i in instruments if i.certificate)
+        found.append(deny(f"DenyUnregisteredCertificates{index}", {
+            "ArnEquals": {"aws:PrincipalArn": role_arn}, "StringNotEquals": {"aws:PrincipalTag/x509Subject/CN": names}}))
+    found.append(deny("DenyWritesOutsideTheAccountsEndpoints", {"StringNotEqualsIfExists": {"aws:VpceAccount": account_id}}))
+    found.append(deny("DenyUnsignedPayloads", {"StringEquals": {"s3:x-amz-content-sha256": [
+        "UNSIGNED-PAYLOAD", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"]}}))
+    return found
 
 
 def retry_strategy(*, catch_all=True) -> dict:
@@ -271,6 +301,16 @@ def _ddb(s):
     return s[REGULATED].client("dynamodb")
 
 
+
+def _without_delete_deny(c, n, s) -> str:
+    """The record bucket's policy without its delete deny; its instrument statements (GXP-DEV-01) stay."""
+    bucket = _record_bucket(c, n)
+    policy = json.loads(bucket_policy(bucket, destroy=False, floor_days=_first_class(c).days))
+    if _first_class(c).instrument_data:
+        account_id = c.account(REGULATED).id
+        policy["Statement"] += instrument_statements(c, bucket, account_id, _first_class(c).name)
+    return json.dumps(policy)
+
 BREAKS = {
     "record lock in GOVERNANCE mode": (REGULATED, "GXP-REC-01",
                                        lambda c, n, s: _lock(c, n, s, "GOVERNANCE", _first_class(c).days)),
@@ -280,7 +320,7 @@ BREAKS = {
     # GXP-REC-02 asks whose key a records bucket uses; whether a key rotates is GXP-KEY-01's, for every key.
     "record key rotation off": (REGULATED, "GXP-KEY-01", _record_key_rotation_off),
     "record delete deny removed": (REGULATED, "GXP-S3-05", lambda c, n, s: _s3(s).put_bucket_policy(
-        Bucket=_record_bucket(c, n), Policy=bucket_policy(_record_bucket(c, n), destroy=False, floor_days=_first_class(c).days))),
+        Bucket=_record_bucket(c, n), Policy=_without_delete_deny(c, n, s))),
     "record access logging off": (REGULATED, "GXP-S3-07", lambda c, n, s: _s3(s).put_bucket_logging(
         Bucket=_record_bucket(c, n), BucketLoggingStatus={})),
     "MFA optional": (REGULATED, "GXP-ESIG-01", lambda c, n, s: _pool(s).update(MfaConfiguration="OPTIONAL")),

@@ -202,8 +202,8 @@ def test_guard_missing_fails_that_step_and_is_restored(validation, guard):
         assert head["ObjectLockRetainUntilDate"].isoformat() == first["retain_until"]
     elif guard == "queue outside allowed regions":
         cleanup = step(results, test_id, number, kind="clean-up")
-        assert cleanup.outcome == "pass" and "us-west-2" in cleanup.resource
-        assert not session.client("sqs", region_name="us-west-2").list_queues().get("QueueUrls")
+        assert cleanup.outcome == "pass" and "ap-southeast-2" in cleanup.resource
+        assert not session.client("sqs", region_name="ap-southeast-2").list_queues().get("QueueUrls")
     elif guard == "recorder stopped":
         assert step(results, test_id, number, kind="restore").outcome == "pass"
         status = session.client("config").describe_configuration_recorder_status(
@@ -493,7 +493,7 @@ def test_cli_runs_and_exits_by_outcome(monkeypatch, capsys, tmp_path):
     "args, code, message",
     [
         (["--account-role", "lab"], 2, "unknown account role 'lab'"),
-        (["--account-role", REGULATED, "--region", "eu-west-1"], 2, "region eu-west-1 is not in allowed_regions"),
+        (["--account-role", REGULATED, "--region", "eu-west-3"], 2, "region eu-west-3 is not in allowed_regions"),
         (["--account-role", "log-archive"], 2, "OQ runs in a regulated validation account"),
         (["--account-role", REGULATED, "--region", "eu-central-1"], 2, "keeps no records in eu-central-1"),
         (["--account-role", REGULATED, "--data-class", "gene-data"], 2, "unknown data class 'gene-data'"),

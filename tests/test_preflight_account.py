@@ -109,8 +109,8 @@ def test_wrong_account_and_unknown_role_stop_the_run(regulated):
         account_run(session_for(MANAGEMENT), config, "regulated-us")
     with pytest.raises(PreflightError, match="unknown account role 'lab'"):
         account_run(session_for(account.id), config, "lab")
-    with pytest.raises(PreflightError, match="region eu-west-1 is not in allowed_regions"):
-        account_run(session_for(account.id), config, "regulated-us", "eu-west-1")
+    with pytest.raises(PreflightError, match="region eu-west-3 is not in allowed_regions"):
+        account_run(session_for(account.id), config, "regulated-us", "eu-west-3")
 
 
 # -- 4. service-linked roles ----------------------------------------------------------------------

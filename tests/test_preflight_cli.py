@@ -62,7 +62,7 @@ def test_account_run_passes_and_exits_zero(monkeypatch, capsys, tmp_path):
     "args, code, message",
     [
         (["--account-role", "lab"], 2, "unknown account role 'lab'"),
-        (["--account-role", "audit", "--region", "eu-west-1"], 2, "region eu-west-1 is not in allowed_regions"),
+        (["--account-role", "audit", "--region", "eu-west-3"], 2, "region eu-west-3 is not in allowed_regions"),
         (["--region", "us-east-1"], 2, "--region applies to one account; add --account-role"),
         (["--account-role", "audit", "--deployer-account", "mgmt"], 2, "--deployer-account must be a 12-digit account ID"),
         (["--account-role", "audit"], 4, "credentials are for account 123456789012 but the config's audit account"),

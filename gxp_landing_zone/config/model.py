@@ -22,6 +22,8 @@ from .regimes import REGIMES_FIELD_DOC, Regime, check_regimes
 from .compute import CloudWatchDays, Compute, ComputeSettings
 from .genai import GenAi, check_genai
 from .ml import Ml, check_ml
+from .continuity import Backup, check_continuity
+from .instruments import Instrument, check_instruments
 from .regions import REGION_JURISDICTION, REGULATED_JURISDICTIONS, regions_in
 from .signatures import Signatures, check_signatures
 
@@ -158,6 +160,8 @@ class EstateConfig(Strict):
     qualification: Qualification = Field(default_factory=Qualification, description="who may sign IQ/OQ records")
     genai: GenAi | None = Field(default=None, description="Bedrock models, guardrail, logging and release criteria")
     ml: Ml = Field(default_factory=Ml, description="SageMaker training data, model card, thresholds and endpoints")
+    instruments: list[Instrument] = Field(default_factory=list, description="instruments that write instrument-data classes")
+    backup: Backup = Field(default_factory=Backup, description="AWS Backup of records, signature ledgers and the log archive")
 
     @model_validator(mode="after")
     def _signature_record_classes(self):
@@ -214,6 +218,8 @@ class EstateConfig(Strict):
         self._check_assignments(roles)
         check_data_classes(self)
         check_bucket_names(self)
+        check_instruments(self)
+        check_continuity(self)
         self._check_compute()
         check_genai(self)
         check_ml(self)

@@ -14,6 +14,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ..naming import MAX_BUCKET_NAME, Names, bucket_name_problem, records_bucket_name
 from .base import Strict
+from .continuity import RecordKeeping
 from .regions import REGION_JURISDICTION
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,7 +61,7 @@ class Retention(Strict):
         return self.retention_days if self.retention_days is not None else self.retention_years * DAYS_PER_YEAR
 
 
-class DataClass(Retention):
+class DataClass(Retention, RecordKeeping):
     name: str = Field(pattern=r"^[a-z][a-z0-9-]{1,30}$", description="lower-case name used in bucket names")
     description: str = ""
     de_identified: bool = False

@@ -15,6 +15,7 @@ from constructs import Construct
 
 from .acknowledge import acknowledge
 from .gxp_bucket import GxpBucket
+from .instrument_writes import InstrumentWriters, admit_instruments_only, send_events_to_eventbridge
 from .managed_key import ManagedKey, aliased_key_statement
 
 # Storage classes a records bucket may move versions to. All keep S3's eleven-nines durability
@@ -30,7 +31,12 @@ class ArchiveSchedule:
     current_to_instant_retrieval: int = 90
     current_to_deep_archive: int | None = 730
     noncurrent_to_instant_retrieval: int = 30
-    noncurrent_to_deep_archive: int = 180
+    noncurrent_to_deep_archive: int | None = 180
+
+    @classmethod
+    def instant_retrieval(cls) -> "ArchiveSchedule":
+        """Nothing ever goes colder than Glacier Instant Retrieval: every version readable in milliseconds."""
+        return cls(current_to_deep_archive=None, noncurrent_to_deep_archive=None)
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,10 @@ class RecordClassSpec:
     writer_role_arns: tuple[str, ...] = ()
     destinations: tuple[ReplicaDestination, ...] = ()
     sources: tuple[ReplicaSource, ...] = ()
+    # An instrument-data class: written only by these registered instruments (11.10(h)).
+    instrument_writers: InstrumentWriters | None = None
+    # Roles that back the bucket up (AWS Backup) and so read every version through S3.
+    backup_role_arns: tuple[str, ...] = ()
 
 
 class RecordsVault(Construct):
@@ -98,12 +108,20 @@ class RecordsVault(Construct):
             ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
             {**via_s3, "ArnLike": {"aws:PrincipalArn": spec.operator_role_pattern}},
         )
-        if spec.reader_role_arns:
+        if spec.reader_role_arns or spec.backup_role_arns:
             self.key.allow(
                 "RecordReadersDecryptThroughS3",
                 iam.AccountRootPrincipal(),
                 ["kms:Decrypt", "kms:DescribeKey"],
-                {**via_s3, "ArnLike": {"aws:PrincipalArn": list(spec.reader_role_arns)}},
+                {**via_s3, "ArnLike": {"aws:PrincipalArn": [*spec.reader_role_arns, *spec.backup_role_arns]}},
+            )
+        writers = spec.instrument_writers
+        if writers is not None and writers.principals:
+            self.key.allow(
+                "InstrumentsEncryptThroughS3",
+                iam.AccountRootPrincipal(),
+                ["kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey"],
+                {**via_s3, "ArnLike": {"aws:PrincipalArn": writers.principals}},
             )
         if spec.writer_role_arns:
             self.key.allow(
@@ -129,6 +147,9 @@ class RecordsVault(Construct):
         self.bucket.bucket.node.default_child.lifecycle_configuration = s3.CfnBucket.LifecycleConfigurationProperty(
             rules=[_archive_rule(schedule)]
         )
+        if writers is not None:
+            admit_instruments_only(self.bucket.bucket, writers)
+            send_events_to_eventbridge(self.bucket.bucket)
         self.replication_role: iam.Role | None = None
         if spec.destinations:
             self._replicate(spec, via_s3)
@@ -264,8 +285,11 @@ def _archive_rule(schedule: ArchiveSchedule) -> s3.CfnBucket.RuleProperty:
             s3.CfnBucket.NoncurrentVersionTransitionProperty(
                 storage_class="GLACIER_IR", transition_in_days=schedule.noncurrent_to_instant_retrieval
             ),
-            s3.CfnBucket.NoncurrentVersionTransitionProperty(
-                storage_class="DEEP_ARCHIVE", transition_in_days=schedule.noncurrent_to_deep_archive
+            *(
+                [s3.CfnBucket.NoncurrentVersionTransitionProperty(
+                    storage_class="DEEP_ARCHIVE", transition_in_days=schedule.noncurrent_to_deep_archive
+                )]
+                if schedule.noncurrent_to_deep_archive is not None else []
             ),
         ],
         # Only unfinished uploads are ever removed: they are not records, and no version exists yet.

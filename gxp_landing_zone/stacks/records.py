@@ -1,11 +1,20 @@
 from __future__ import annotations
 
 
+from aws_cdk import aws_iam as iam
+
 from ..config import DataClass
+from ..config.instruments import instruments_at
 from ..constructs.acknowledge import acknowledge
 from ..constructs.compliance_events import ChangeForwarder, ForwardedChange, audit_bus_sender
 from ..constructs.gxp_bucket import GxpBucket
-from ..constructs.records_vault import RecordClassSpec, RecordsVault, ReplicaDestination, ReplicaSource
+from ..constructs.instrument_writes import InstrumentWriters
+from ..constructs.managed_key import ManagedKey
+from ..constructs.records_vault import (
+    ArchiveSchedule, RecordClassSpec, RecordsVault, ReplicaDestination, ReplicaSource,
+)
+from ..records.deployment.intake import EVENT_SOURCE as INTAKE_SOURCE
+from ..records.deployment.intake import InstrumentIntake
 from ..validation.conformance import record_change_patterns
 from .base import GxpStack
 
@@ -44,8 +53,12 @@ class RecordsStack(GxpStack):
                 spec=self.spec_for(data_class),
                 access_log_bucket=self.access_logs.bucket,
                 estate_accounts=estate_accounts,
+                # 11.10(c): the configured tier decides how long the oldest records take to read.
+                schedule=ArchiveSchedule.instant_retrieval() if data_class.archive_tier == "instant-retrieval"
+                else ArchiveSchedule(),
             )
             self.vaults[data_class.name] = vault
+        self.intake = self._intake_check()
         patterns = record_change_patterns(names.records_bucket_prefix())
         # Changes to the buckets' and keys' protection reach the audit account as they happen
         # (Annex 11 10, 11.10(e)).
@@ -64,6 +77,14 @@ class RecordsStack(GxpStack):
                     "ForwardRecordKeyChanges",
                     "Forward changes to the regulated account's KMS keys to the audit account",
                     patterns["keys"],
+                ),
+                *(
+                    [ForwardedChange(
+                        "ForwardIntakeReports",
+                        "Forward instrument writes without a stored SHA-256 to the audit account (11.10(h))",
+                        {"source": [INTAKE_SOURCE]},
+                    )]
+                    if self.intake is not None else []
                 ),
             ],
         )
@@ -95,6 +116,18 @@ class RecordsStack(GxpStack):
                                     role_arn=names.records_replication_role_arn(data_class.name, source.id, source_region),
                                 )
                             )
+        writers = None
+        if data_class.instrument_data:
+            registered = instruments_at(config, me.role, self.region, data_class.name)
+            certificates: dict[str, set[str]] = {}
+            for i in registered:
+                if i.certificate is not None:
+                    certificates.setdefault(f"arn:aws:iam::{me.id}:role/{i.certificate.role}", set()).add(i.certificate.subject_cn)
+            writers = InstrumentWriters(
+                account_id=me.id,
+                role_arns=tuple(sorted(f"arn:aws:iam::{me.id}:role/{i.role}" for i in registered if i.role)),
+                certificates=tuple((role, tuple(sorted(cns))) for role, cns in sorted(certificates.items())),
+            )
         return RecordClassSpec(
             name=data_class.name,
             description=data_class.description,
@@ -112,6 +145,7 @@ class RecordsStack(GxpStack):
             writer_role_arns=names.evaluation_writer_role_arns(me.id, self.region) if self._holds_evaluations(data_class) else (),
             destinations=tuple(destinations),
             sources=tuple(sources),
+            instrument_writers=writers,
         )
 
     def _holds_evaluations(self, data_class: DataClass) -> bool:
@@ -125,6 +159,50 @@ class RecordsStack(GxpStack):
         if data_class.name in self.config.ml.settings(me.role).training_data_classes:
             readers += (f"arn:aws:iam::{me.id}:role/{names.ml_training_role_name(self.region)}", names.macie_role_arn(me.id))
         return readers
+
+    def _intake_check(self) -> InstrumentIntake | None:
+        """The intake check of every instrument-data bucket here (none without an instrument-data class)."""
+        names, config = self.names, self.config
+        classes = [c.name for c in config.data_classes if c.instrument_data]
+        if not classes:
+            return None
+        key = ManagedKey(self, "FunctionLogKey", alias=names.records_function_key_alias, description="Encrypts the records functions' logs")
+        key.allow(
+            "CloudWatchLogsEncrypt",
+            iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com"),
+            ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+            {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{self.region}:{self.account}:log-group:*"}},
+        )
+        intake = InstrumentIntake(
+            self,
+            "InstrumentIntake",
+            bucket_names=[names.records_bucket(c, self.gxp_account.id, self.region) for c in classes],
+            role_name=names.records_function_role_name("intake", self.region),
+            log_key=key.key,
+            log_retention_days=config.audit_log.cloudwatch_retention_days,
+        )
+        function = intake.check.function
+        acknowledge(
+            function,
+            ["HIPAA.Security-LambdaDLQ", "NIST.800.53.R5-LambdaDLQ"],
+            "EventBridge retries each delivery eight times over the following hours; a version the check never "
+            "reached carries no gxp:intake-check tag, which make export-record shows for that version",
+        )
+        acknowledge(
+            function,
+            ["HIPAA.Security-LambdaInsideVPC", "NIST.800.53.R5-LambdaInsideVPC"],
+            "The check reaches only the regional S3 and EventBridge APIs over TLS with SigV4 under a least-privilege "
+            "role, and no VPC resource",
+        )
+        acknowledge(
+            intake.check.policy,
+            ["AwsSolutions-IAM5[Resource::*]"]
+            + [f"AwsSolutions-IAM5[Resource::arn:aws:s3:::{names.records_bucket(c, self.gxp_account.id, self.region)}/*]"
+               for c in classes],
+            "X-Ray accepts no resource-level permissions; the check reads and tags any new version of the "
+            "instrument-data buckets it is told about by S3, and nothing else",
+        )
+        return intake
 
     def _record_deviations(self) -> None:
         for vault in self.vaults.values():

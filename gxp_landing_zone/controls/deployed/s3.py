@@ -140,6 +140,15 @@ def _region(reader: AccountReader, name: str) -> object:
     return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location)
 
 
+def _notifications(reader: AccountReader, name: str) -> object:
+    answer = reader.call("s3", "get_bucket_notification_configuration", Bucket=name)
+    if not answer.ok:
+        return answer.get("EventBridgeConfiguration")
+    # S3 answers an empty EventBridgeConfiguration object when events go to EventBridge.
+    enabled = answer.get("EventBridgeConfiguration") is not None
+    return {"EventBridgeConfiguration": {"EventBridgeEnabled": enabled}}
+
+
 def bucket(reader: AccountReader, name: str) -> Resource:
     return reader.once(("s3", name), lambda: _read(reader, name))
 
@@ -167,6 +176,7 @@ def _read(reader: AccountReader, name: str) -> Resource:
         "OwnershipControls": reader.call("s3", "get_bucket_ownership_controls", Bucket=name).get(
             "OwnershipControls", absent_on=NOT_CONFIGURED
         ),
+        "NotificationConfiguration": _notifications(reader, name),
     }
     resource = reader.add(
         "AWS::S3::Bucket", name, {k: v for k, v in properties.items() if v is not None}, __region__=_region(reader, name)

@@ -24,7 +24,8 @@ def expected_aliases(reader) -> list[str]:
         MANAGEMENT: [TRAIL_LOGS_KEY_ALIAS],
         AUDIT: [AUDIT_ALERTS_KEY_ALIAS],
         REGULATED: [names.records_key_alias(c.name) for c in config.data_classes]
-        + [names.signature_key_alias(), names.signature_seal_key_alias()],
+        + [names.signature_key_alias(), names.signature_seal_key_alias()]
+        + ([names.records_function_key_alias] if any(c.instrument_data for c in config.data_classes) else []),
     }.get(reader.kind, [])
     if runs_compute(config, account):
         aliases.append(names.compute_key_alias)
