@@ -14,12 +14,13 @@ from .stacks.baseline import BaselineStack
 from .stacks.compliance import ComplianceStack
 from .stacks.compute import ComputeStack
 from .stacks.genai import GenAiStack
+from .stacks.continuity import BackupCopyStack, BackupStack
 from .stacks.log_archive import LogArchiveStack
 from .stacks.organization import OrganizationStack
 from .stacks.organization_baseline import OrganizationBaselineStack
 from .stacks.records import RecordsStack
 from .stacks.signatures import SignatureServiceStack
-from .topology import runs_genai
+from .topology import backup_copy_region, runs_genai
 
 
 @dataclass
@@ -76,6 +77,7 @@ def build_estate(app: App, config: EstateConfig, *, prepare_template=None) -> Es
         for region in config.workload_regions(account):
             estate.workloads.append(RecordsStack(app, account=account, region=region, **common))
             estate.workloads.append(SignatureServiceStack(app, account=account, region=region, **common))
+    _add_backups(app, config, estate)
     _order_replication(config, [w for w in estate.workloads if isinstance(w, RecordsStack)])
     for region in regions:
         compliance = ComplianceStack(app, account=config.audit, region=region, **common)
@@ -98,6 +100,18 @@ def _order_replication(config: EstateConfig, records: list[RecordsStack]) -> Non
             for source in records:
                 if source is not destination:
                     source.add_stack_dependency(destination)
+
+
+def _add_backups(app: App, config: EstateConfig, estate: Estate) -> None:
+    """The copy vault deploys before the plans that copy into it."""
+    common = {"config": config}
+    for account in [*config.regulated_accounts, config.log_archive]:
+        copy = BackupCopyStack(app, account=account, region=backup_copy_region(config, account), **common)
+        estate.workloads.append(copy)
+        for region in config.workload_regions(account):
+            stack = BackupStack(app, account=account, region=region, **common)
+            stack.add_stack_dependency(copy)
+            estate.workloads.append(stack)
 
 
 def _add_compute(app: App, config: EstateConfig, estate: Estate) -> None:

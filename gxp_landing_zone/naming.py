@@ -165,6 +165,43 @@ class Names:
         """The records functions' roles (intake check, export), named so policies can name them."""
         return f"gxp-records-{purpose}-{region_code(region)}"
 
+    # Audit-trail review in the audit account (constructs/trail_review.py): Glue names allow no hyphen.
+    TRAIL_REVIEW_DATABASE = "gxp_audit_trail"
+    TRAIL_REVIEW_TABLE = "organization_trail"
+    TRAIL_REVIEW_WORKGROUP = "gxp-audit-trail-review"
+
+    def records_bucket_like(self, data_class: str) -> str:
+        """A SQL LIKE pattern for the class's records buckets in every account and region."""
+        return f"{self.records_bucket_prefix()}{data_class}-{'_' * 12}-%"
+
+    @property
+    def backup_key_alias(self) -> str:
+        return "alias/gxp/backup"
+
+    @property
+    def backup_vault_name(self) -> str:
+        """The locked vault back-ups are written to, in each region the account keeps records or logs."""
+        return "gxp-backup"
+
+    @property
+    def backup_copy_vault_name(self) -> str:
+        """The locked vault in the account's second region of the same jurisdiction."""
+        return "gxp-backup-copy"
+
+    @property
+    def backup_plan_name(self) -> str:
+        return "gxp-records-daily"
+
+    def backup_copy_vault_arn(self, account_id: str, region: str) -> str:
+        return f"arn:aws:backup:{region}:{account_id}:backup-vault:{self.backup_copy_vault_name}"
+
+    @staticmethod
+    def backup_role_name(region: str) -> str:
+        return f"gxp-backup-{region_code(region)}"
+
+    def backup_role_arn(self, account_id: str, region: str) -> str:
+        return f"arn:aws:iam::{account_id}:role/{self.backup_role_name(region)}"
+
     @staticmethod
     def records_replication_role_name(data_class: str, region: str) -> str:
         return f"gxp-replicate-{data_class}-{region_code(region)}"

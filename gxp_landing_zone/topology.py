@@ -20,6 +20,13 @@ def runs_compute(config: EstateConfig, account: Account) -> bool:
 
 def runs_genai(config: EstateConfig, account: Account) -> bool:
     return config.genai is not None and account.role in config.genai.accounts
+def backup_copy_region(config: EstateConfig, account: Account) -> str | None:
+    """The region ``account``'s back-ups are copied to, or None if it keeps nothing backed up."""
+    if account.kind is AccountKind.REGULATED:
+        return config.backup.copy_regions.get(account.role)
+    if account.kind is AccountKind.LOG_ARCHIVE:
+        return config.backup.log_archive_copy_region
+    return None
 
 
 def components(config: EstateConfig, account: Account, region: str) -> list[str]:
@@ -38,6 +45,14 @@ def components(config: EstateConfig, account: Account, region: str) -> list[str]
     in_workload_region = region in config.workload_regions(account)
     if account.kind is AccountKind.REGULATED and in_workload_region:
         found += ["Records", "Signatures"]
+    # Back-ups (Annex 11 7.2): a locked vault where records or the log archive are kept, and a locked copy
+    # vault in the second region the config names for the account.
+    if (account.kind is AccountKind.REGULATED and in_workload_region) or (
+        account.kind is AccountKind.LOG_ARCHIVE and region == config.home_region
+    ):
+        found.append("Backup")
+    if region == backup_copy_region(config, account):
+        found.append("BackupCopy")
     if runs_compute(config, account) and in_workload_region:
         found.append("Compute")
     if runs_genai(config, account) and in_workload_region:

@@ -20,6 +20,7 @@ from gxp_landing_zone.constructs import guardrails
 from gxp_landing_zone.constructs.gxp_bucket import DENIED_OUTSIDE_DEPLOYMENT, DENIED_TO_ALL, RETENTION_SETTING_ACTIONS
 from gxp_landing_zone.config.regions import REGION_JURISDICTION, regions_in
 from gxp_landing_zone.naming import Names, scp_bedrock_residency, scp_residency
+from gxp_landing_zone.constructs.managed_key import KEY_ADMIN_ACTIONS
 from gxp_landing_zone.controls.registry import all_controls
 from gxp_landing_zone.naming import TRAIL_LOGS_KEY_ALIAS
 from gxp_landing_zone.validation.iq import run_iq, verify_chain
@@ -87,11 +88,43 @@ def bucket_policy(bucket: str, *, tls=True, destroy=True, weaken=True, log_deliv
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
 
+def backup_plan(config, names: Names, account_id: str, *, copy_region: str, days: int | None = None) -> dict:
+    """The plan as stacks/continuity.py deploys it: daily, kept the configured days, copied to the copy region."""
+    days = days or config.backup.retention_days
+    return {"BackupPlanName": names.backup_plan_name, "Rules": [{
+        "RuleName": "daily-with-copy-in-jurisdiction", "TargetBackupVaultName": names.backup_vault_name,
+        "ScheduleExpression": config.backup.schedule, "Lifecycle": {"DeleteAfterDays": days},
+        "CopyActions": [{"DestinationBackupVaultArn": names.backup_copy_vault_arn(account_id, copy_region),
+                         "Lifecycle": {"DeleteAfterDays": days}}]}]}
+
+
+def build_backup(session, config, names: Names, account_id: str, copy_region: str) -> None:
+    """As stacks/continuity.py: the vault key, the locked vault (compliance mode: a lock date), the daily plan."""
+    kms = session.client("kms")
+    # As constructs/managed_key.py: administration without use; AWS Backup uses the key through its endpoint.
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "KeyAdministration", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+         "Action": KEY_ADMIN_ACTIONS, "Resource": "*"},
+        {"Sid": "BackupEncryptsRecoveryPoints", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+         "Action": ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"],
+         "Resource": "*", "Condition": {"StringEquals": {"kms:ViaService": f"backup.{REGION}.amazonaws.com"}}}]})
+    key = kms.create_key(Description="Encrypts the recovery points of GxP records", Policy=policy)["KeyMetadata"]
+    kms.create_alias(AliasName=names.backup_key_alias, TargetKeyId=key["KeyId"])
+    kms.enable_key_rotation(KeyId=key["KeyId"])
+    backup = session.client("backup")
+    backup.create_backup_vault(BackupVaultName=names.backup_vault_name, EncryptionKeyArn=key["Arn"])
+    backup.put_backup_vault_lock_configuration(BackupVaultName=names.backup_vault_name,
+                                               MinRetentionDays=config.backup.retention_days,
+                                               ChangeableForDays=config.backup.lock_grace_days)
+    backup.create_backup_plan(BackupPlan=backup_plan(config, names, account_id, copy_region=copy_region))
+
+
 def build_log_archive(session: boto3.Session, config, names: Names) -> None:
     kms = session.client("kms")
     key = kms.create_key(Description="log archive")["KeyMetadata"]["KeyId"]
     kms.create_alias(AliasName=names.log_archive_key_alias, TargetKeyId=key)
     kms.enable_key_rotation(KeyId=key)
+    build_backup(session, config, names, config.log_archive.id, config.backup.log_archive_copy_region)
 
     s3 = session.client("s3")
     s3.create_bucket(Bucket=names.access_log_bucket)
@@ -228,8 +261,8 @@ def failing(results) -> set[str]:
 # -- everything correct --------------------------------------------------------------------------
 
 EXPECTED = {
-    "log-archive": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04", "GXP-EC2-03"} | {f"GXP-S3-{i:02d}" for i in range(1, 11)}
-    | GOVERNANCE["log-archive"],
+    "log-archive": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04", "GXP-EC2-03", "GXP-BAK-01"}
+    | {f"GXP-S3-{i:02d}" for i in range(1, 11)} | GOVERNANCE["log-archive"],
     "management": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04", "GXP-EC2-03"}
     | {f"GXP-TRAIL-0{i}" for i in range(1, 5)}
     | {f"GXP-SCP-0{i}" for i in range(1, 7)} | {"GXP-AI-09"}
@@ -518,5 +551,6 @@ def test_unreachable_endpoint_fails_that_check_and_the_run_goes_on(estate, monke
     monkeypatch.setattr(BaseClient, "_make_api_call", make_api_call)
     results = run_iq(sessions["log-archive"], config, "log-archive", REGION)
     assert failing(results) == {"GXP-KEY-01"}
-    (key,) = [r for r in results if r.control_id == "GXP-KEY-01"]
-    assert "Could not connect" in key.observed
+    # The log-archive key and the back-up vault's key: each reports the unreachable endpoint.
+    keys = [r for r in results if r.control_id == "GXP-KEY-01"]
+    assert len(keys) == 2 and all("Could not connect" in key.observed for key in keys)

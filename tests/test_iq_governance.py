@@ -39,7 +39,9 @@ from gxp_landing_zone.controls.configuration.alert_topic import ALERT_TOPIC_NAME
 from gxp_landing_zone.controls.keys._keys import AUDIT_ALERTS_KEY_ALIAS, expected_aliases
 from gxp_landing_zone.controls.registry import by_id
 from gxp_landing_zone.controls.stateful_resources._residency import estate_bucket_names
-from gxp_landing_zone.topology import stack_names as estate_stack_names
+from gxp_landing_zone.constructs.trail_review import ReviewedClass
+from gxp_landing_zone.constructs.trail_review import queries as review_queries
+from gxp_landing_zone.topology import backup_copy_region, stack_names as estate_stack_names
 from gxp_landing_zone.validation.iq import run_iq
 
 SNAPSHOTS = Path(__file__).resolve().parent / "__snapshots__" / "test_snapshots"
@@ -52,7 +54,7 @@ GOVERNANCE = {
     "management": {"GXP-TRAIL-05", "GXP-KEY-02", "GXP-LOG-01", "GXP-CFG-02", "GXP-CFG-03", "GXP-IAM-01",
                    "GXP-IAM-02", "GXP-IAM-03", "GXP-RET-01"},
     "audit": {"GXP-KEY-01", "GXP-KEY-02", "GXP-CFG-02", "GXP-CFG-03", "GXP-CFG-05", "GXP-ALERT-01", "GXP-ALERT-02",
-              "GXP-IAM-01", "GXP-RET-01"},
+              "GXP-IAM-01", "GXP-RET-01", "GXP-REV-01"},
     "regulated-us": {"GXP-KEY-01", "GXP-KEY-02", "GXP-LOG-01", "GXP-CFG-02", "GXP-CFG-03", "GXP-IAM-01", "GXP-RET-01", "GXP-RES-01"},
     # Compute switched off (as this module's fixture does): the research account then has no keys,
     # log groups or buckets of the estate's (its baseline holds no stateful resource), and those
@@ -229,6 +231,22 @@ def build_account_governance(session, config, names: Names, account) -> None:
         for subscriber in config.alerts.subscriptions:
             session.client("sns").subscribe(TopicArn=topic["TopicArn"], Protocol=subscriber.protocol,
                                             Endpoint=subscriber.endpoint, ReturnSubscriptionArn=True)
+        build_trail_review(session, config, names, keys[AUDIT_ALERTS_KEY_ALIAS])
+
+
+def build_trail_review(session, config, names: Names, key: str) -> None:
+    """As constructs/trail_review.py: the enforced, encrypted workgroup and the saved queries of every class."""
+    athena = session.client("athena")
+    athena.create_work_group(Name=names.TRAIL_REVIEW_WORKGROUP, Configuration={
+        "EnforceWorkGroupConfiguration": True,
+        "ManagedQueryResultsConfiguration": {"Enabled": True, "EncryptionConfiguration": {"KmsKey": key}}})
+    table = f'"{names.TRAIL_REVIEW_DATABASE}"."{names.TRAIL_REVIEW_TABLE}"'
+    for data_class in config.data_classes:
+        reviewed = ReviewedClass(data_class.name, names.records_bucket_like(data_class.name),
+                                 names.records_key_alias(data_class.name), ())
+        for kind, sql in review_queries(table, reviewed).items():
+            athena.create_named_query(Name=f"{data_class.name}: {kind}", Database=names.TRAIL_REVIEW_DATABASE,
+                                      QueryString=sql, WorkGroup=names.TRAIL_REVIEW_WORKGROUP)
 
 
 def build_governance(sessions: dict, config, names: Names) -> None:
@@ -332,8 +350,11 @@ def test_checks_expect_what_synthesis_deploys():
             place = found.get((account.role, region), {})
             assert set(estate_stack_names(config, account, region)) == place.get("stacks", set())
             # The qualification-records key is asymmetric (no rotation, no data to encrypt): the symmetric
-            # estate-key checks do not judge it.
-            made = place.get("aliases", set()) - {names.record_signing_key_alias}
+            # estate-key checks do not judge it. The back-up copy vault's key, in the account's second region, is
+            # outside the key controls' IQ scope (their regions are the workload regions); GXP-KEY-* and
+            # GXP-BAK-01 judge it at synthesis only.
+            copy_key = {names.backup_key_alias} if region == backup_copy_region(config, account) else set()
+            made = place.get("aliases", set()) - {names.record_signing_key_alias} - copy_key
             assert set(_expected_key_aliases(config, names, account, region)) == made
             assert set(_estate_buckets(config, names, account, region)) == place.get("buckets", set())
             assert set(_named_log_groups(config, names, account, region)) == place.get("log_groups", set())
@@ -357,6 +378,24 @@ def _weaken_key(s, role, alias, statement):
     policy = json.loads(kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"])
     policy["Statement"].append({"Effect": "Allow", "Resource": "*", **statement})
     kms.put_key_policy(KeyId=key, PolicyName="default", Policy=json.dumps(policy))
+
+
+def _review_settings(c) -> dict:
+    # moto has no UpdateWorkGroup: the workgroup's settings are changed in its store.
+    from moto.athena.models import athena_backends
+
+    return athena_backends[c.audit.id][REGION].work_groups[Names.TRAIL_REVIEW_WORKGROUP].configuration
+
+
+def _drop_review_query(s, c, name: str) -> None:
+    # moto has no DeleteNamedQuery: the query is removed from its store.
+    from moto.athena.models import athena_backends
+
+    athena = _client(s, "audit", "athena")
+    store = athena_backends[c.audit.id][REGION].named_queries
+    for query_id in athena.list_named_queries(WorkGroup=Names.TRAIL_REVIEW_WORKGROUP)["NamedQueryIds"]:
+        if athena.get_named_query(NamedQueryId=query_id)["NamedQuery"]["Name"] == name:
+            del store[query_id]
 
 
 def _auditor(s):
@@ -453,6 +492,10 @@ BREAKS = {
     "compliance changes sent to another bus": ("audit", "GXP-CFG-03", lambda c, n, s: (lambda e, r: e.put_targets(
         Rule=r, Targets=[{"Id": "AuditBus", "Arn": f"arn:aws:events:{REGION}:{c.audit.id}:event-bus/default",
                           "RoleArn": n.event_forwarder_role_arn(c.audit.id)}]))(*_forwarder(s, "audit"))),
+    "deletion review query removed": ("audit", "GXP-REV-01", lambda c, n, s: _drop_review_query(
+        s, c, "raw-lab-data: attempted deletions")),
+    "review settings not enforced": ("audit", "GXP-REV-01", lambda c, n, s: _review_settings(c).update(
+        EnforceWorkGroupConfiguration=False)),
     "aggregator in one region": ("audit", "GXP-CFG-05", lambda c, n, s: _client(
         s, "audit", "config").put_configuration_aggregator(ConfigurationAggregatorName=AGGREGATOR_NAME,
                                                            OrganizationAggregationSource={

@@ -41,12 +41,13 @@ from gxp_landing_zone.controls.deployed.reader import AccountReader, physical_id
 from gxp_landing_zone.controls.engine import judge
 from gxp_landing_zone.controls.registry import by_id
 from gxp_landing_zone.validation.iq import run_iq
+from tests.test_iq import backup_plan, build_backup
 from tests.test_iq import REFERENCE_CONFIG, REGION, build_config_recorder, failing, session_for
 from tests.test_iq import fake_credentials  # noqa: F401  (autouse fixture: moto credentials)
 
 ROLE = "regulated-us"  # the regulated account tests/test_iq_workloads.py builds; its one region is us-east-1
-CONTROLS = {"GXP-REC-03", "GXP-REC-04", "GXP-REC-05", "GXP-REC-06", "GXP-DEV-01", "GXP-API-01", "GXP-API-02",
-            "GXP-LAMBDA-01"} | {
+CONTROLS = {"GXP-REC-03", "GXP-REC-04", "GXP-REC-05", "GXP-REC-06", "GXP-DEV-01", "GXP-BAK-01", "GXP-API-01",
+            "GXP-API-02", "GXP-LAMBDA-01"} | {
     f"GXP-ESIG-{i:02d}" for i in (*range(4, 11), 12, 13)
 }
 RECORDS_SERVICE_EXPECTED = {ROLE: CONTROLS}
@@ -242,10 +243,30 @@ def build_records_service(sessions: dict, role: str, config, names: Names, accou
         variables = {} if purpose == "token" else {**environment, **({"USER_POOL_ID": session.pool["Id"]} if purpose == "sign" else {})}
         create_function(session, names, purpose, variables)
 
+    build_backup(session, config, names, account_id, config.backup.copy_regions[role])
     events.put_rule(Name="Signatures-ForwardSignatureEvents", State="ENABLED",
                     EventPattern=json.dumps({"source": [names.signature_event_source()]}))
     events.put_targets(Rule="Signatures-ForwardSignatureEvents", Targets=[
         {"Id": "AuditBus", "Arn": names.audit_bus_arn(), "RoleArn": names.event_forwarder_role_arn(account_id)}])
+
+
+def _replace_plan(c, n, s, **changes):
+    backup = s[ROLE].client("backup")
+    plan_id = next(p["BackupPlanId"] for p in backup.list_backup_plans()["BackupPlansList"]
+                   if p["BackupPlanName"] == n.backup_plan_name)
+    # moto has no UpdateBackupPlan and keeps a deleted plan's name taken: the plan is replaced in its store.
+    from moto.backup.models import backup_backends
+
+    backup_backends[c.account(ROLE).id][REGION].plans.pop(plan_id)
+    changes.setdefault("copy_region", c.backup.copy_regions[ROLE])
+    backup.create_backup_plan(BackupPlan=backup_plan(c, n, c.account(ROLE).id, **changes))
+
+
+def _vault_in_governance_mode(c, n, s):
+    backup = s[ROLE].client("backup")
+    backup.delete_backup_vault_lock_configuration(BackupVaultName=n.backup_vault_name)
+    backup.put_backup_vault_lock_configuration(BackupVaultName=n.backup_vault_name,
+                                               MinRetentionDays=c.backup.retention_days)
 
 
 @pytest.fixture
@@ -448,6 +469,10 @@ BREAKS = {
         c, n, s, NoncurrentVersionExpiration={"NoncurrentDays": 365})),
     "lifecycle moves to one zone": (ROLE, "GXP-REC-06", lambda c, n, s: _lifecycle(
         c, n, s, Transitions=[{"Days": 90, "StorageClass": "ONEZONE_IA"}])),
+    "back-up vault lock in governance mode": (ROLE, "GXP-BAK-01", _vault_in_governance_mode),
+    "back-ups copied out of the jurisdiction": (ROLE, "GXP-BAK-01", lambda c, n, s: _replace_plan(
+        c, n, s, copy_region="eu-west-1")),
+    "back-ups kept a week": (ROLE, "GXP-BAK-01", lambda c, n, s: _replace_plan(c, n, s, days=7)),
     "instrument data writable from any network": (ROLE, "GXP-DEV-01", lambda c, n, s: _instrument_policy(
         c, n, s, lambda st: st["Sid"] != "DenyWritesOutsideTheAccountsEndpoints")),
     "instrument writes not checked on intake": (ROLE, "GXP-DEV-01", lambda c, n, s: _s3(s).put_bucket_notification_configuration(

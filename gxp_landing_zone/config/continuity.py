@@ -27,8 +27,8 @@ MAX_BACKUP_RETENTION_DAYS = 36500
 ARCHIVE_TIERS = ("deep-archive", "instant-retrieval")
 # What each tier means for "readily retrievable" (11.10(c)): S3's documented first-byte times.
 ARCHIVE_TIER_RETRIEVAL = {
-    "deep-archive": "versions older than 2 years are in S3 Glacier Deep Archive: a read or a copy waits for a "
-    "restore of up to 12 hours (standard retrieval, 48 hours bulk)",
+    "deep-archive": "current versions older than 2 years and superseded versions older than 180 days are in S3 "
+    "Glacier Deep Archive: a read or a copy waits for a restore of up to 12 hours (standard retrieval; 48 hours bulk)",
     "instant-retrieval": "every version stays in S3 Glacier Instant Retrieval or warmer: read in milliseconds",
 }
 

@@ -13,6 +13,7 @@ from ..constructs.compliance_events import AlertRoute, ComplianceAlerts
 from ..constructs.managed_key import ManagedKey
 from ..constructs.permission_sets import specs as permission_set_specs
 from ..constructs.record_signing_key import RecordSigningKey
+from ..constructs.trail_review import ReviewedClass, TrailReview
 from ..validation import conformance
 from .base import GxpStack
 from ..constructs.keep import KEEP
@@ -175,6 +176,68 @@ class AuditStack(GxpStack):
             [f"AwsSolutions-IAM5[Resource::{key_pattern}]"],
             "The log-archive key lives in another account and its ID is unknown at synthesis; the kms:ResourceAliases condition pins it to alias/gxp/log-archive",
         )
+        self.review = self._trail_review(reader_policy)
+
+    def _trail_review(self, reader_policy: iam.ManagedPolicy) -> TrailReview:
+        """Saved review queries over the organization trail, run as the audit log reader (Annex 11 9)."""
+        names, config = self.names, self.config
+        review = TrailReview(
+            self,
+            "TrailReview",
+            trail_bucket=names.trail_bucket,
+            organization_id=config.organization.id,
+            account_ids=[a.id for a in config.accounts],
+            regions=list(config.allowed_regions),
+            database=names.TRAIL_REVIEW_DATABASE,
+            table=names.TRAIL_REVIEW_TABLE,
+            workgroup=names.TRAIL_REVIEW_WORKGROUP,
+            results_key_arn=self.key.key.key_arn,
+            classes=[
+                ReviewedClass(
+                    name=c.name,
+                    bucket_prefix=names.records_bucket_like(c.name),
+                    key_alias=names.records_key_alias(c.name),
+                    # Who reads records as a matter of course: the signature service, AWS Backup, replication,
+                    # the intake check and the operators' Identity Center role. Anyone else is listed.
+                    usual_readers=tuple(
+                        p.replace("*", "%") for p in (
+                            "arn:aws:iam::*:role/gxp-esig-*", "arn:aws:iam::*:role/gxp-backup-*",
+                            "arn:aws:iam::*:role/gxp-replicate-*", "arn:aws:iam::*:role/gxp-records-*",
+                            "arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_GxpRegulatedDataOperator_*",
+                        )
+                    ),
+                )
+                for c in config.data_classes
+            ],
+        )
+        workgroup = f"arn:aws:athena:{self.region}:{self.account}:workgroup/{names.TRAIL_REVIEW_WORKGROUP}"
+        catalog = f"arn:aws:glue:{self.region}:{self.account}"
+        reader_policy.add_statements(
+            iam.PolicyStatement(
+                sid="RunSavedReviewQueries",
+                actions=["athena:StartQueryExecution", "athena:StopQueryExecution", "athena:GetQueryExecution",
+                         "athena:GetQueryResults", "athena:GetNamedQuery", "athena:ListNamedQueries",
+                         "athena:BatchGetNamedQuery", "athena:GetWorkGroup", "athena:ListQueryExecutions"],
+                resources=[workgroup],
+            ),
+            iam.PolicyStatement(
+                sid="ReadTheTrailTable",
+                actions=["glue:GetDatabase", "glue:GetTable", "glue:GetPartitions"],
+                resources=[f"{catalog}:catalog", f"{catalog}:database/{names.TRAIL_REVIEW_DATABASE}",
+                           f"{catalog}:table/{names.TRAIL_REVIEW_DATABASE}/{names.TRAIL_REVIEW_TABLE}"],
+            ),
+        )
+        # Query results are kept in Athena's managed storage under the audit key, used through Athena only.
+        self.key.allow(
+            "ReviewResultsThroughAthena",
+            iam.AccountRootPrincipal(),
+            ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+            {
+                "StringEquals": {"kms:ViaService": f"athena.{self.region}.amazonaws.com"},
+                "ArnEquals": {"aws:PrincipalArn": names.audit_reader_role_arn()},
+            },
+        )
+        return review
 
 
 def ai_alert_routes(names) -> list[AlertRoute]:

@@ -76,6 +76,17 @@ class LogArchiveStack(GxpStack):
             ["kms:Decrypt", "kms:DescribeKey"],
             {"ArnEquals": {"aws:PrincipalArn": names.audit_reader_role_arn()}},
         )
+        # AWS Backup's role in this account reads the trail and configuration history to back them up
+        # (stacks/continuity.py), through S3 only.
+        self.key.allow(
+            "BackupDecryptsThroughS3",
+            iam.AccountRootPrincipal(),
+            ["kms:Decrypt", "kms:DescribeKey"],
+            {
+                "StringEquals": {"kms:ViaService": f"s3.{self.region}.amazonaws.com"},
+                "ArnEquals": {"aws:PrincipalArn": names.backup_role_arn(self.account, self.region)},
+            },
+        )
 
         self.access_logs = GxpBucket(
             self,

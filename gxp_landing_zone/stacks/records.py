@@ -146,6 +146,7 @@ class RecordsStack(GxpStack):
             destinations=tuple(destinations),
             sources=tuple(sources),
             instrument_writers=writers,
+            backup_role_arns=(names.backup_role_arn(me.id, self.region),),
         )
 
     def _holds_evaluations(self, data_class: DataClass) -> bool:

@@ -40,6 +40,7 @@ class SignatureServiceStack(GxpStack):
             release_reader_role_arns=names.release_reader_role_arns(account, region),
             ledger_parameter_name=names.signature_ledger_parameter(),
             unsealed_before=settings.unsealed_before.isoformat() if settings.unsealed_before else None,
+            backup_role_arn=names.backup_role_arn(account, region),
         )
 
     def signing_policy(self) -> dict:
@@ -143,9 +144,10 @@ class SignatureServiceStack(GxpStack):
         acknowledge(
             service.ledger,
             ["HIPAA.Security-DynamoDBInBackupPlan", "NIST.800.53.R5-DynamoDBInBackupPlan"],
-            "Point-in-time recovery keeps 35 days of continuous backups, and every ledger entry is also written as a "
-            "manifest copy to the Object Lock COMPLIANCE bucket for the full record retention, from which the ledger "
-            "can be rebuilt and re-verified; an AWS Backup vault is planned with the records back-up control",
+            "The Backup stack's daily AWS Backup plan selects every table of this account and region by ARN, from "
+            "another stack where this rule cannot see it, into a vault under Vault Lock copied to the account's "
+            "second region (GXP-BAK-01); point-in-time recovery keeps 35 days, and every entry also has a manifest "
+            "copy under Object Lock COMPLIANCE for the full record retention",
         )
 
 

@@ -57,7 +57,6 @@ NOT_DEPLOYED = {
     "elb-": ("load balancers", ("AWS::ElasticLoadBalancing::LoadBalancer", "AWS::ElasticLoadBalancingV2::LoadBalancer")),
     "elbv2-": ("load balancers", ("AWS::ElasticLoadBalancingV2::LoadBalancer",)),
     "autoscaling-": ("EC2 Auto Scaling groups or launch configurations", ("AWS::AutoScaling::AutoScalingGroup", "AWS::AutoScaling::LaunchConfiguration")),
-    "backup-": ("AWS Backup plans", ("AWS::Backup::BackupPlan",)),
     "codebuild-": ("CodeBuild projects", ("AWS::CodeBuild::Project",)),
     "db-instance-": ("RDS databases", ("AWS::RDS::DBInstance",)),
     "rds-": ("RDS databases", ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster")),
@@ -97,11 +96,6 @@ DELIBERATELY_LEFT_OUT = {
         "Checks for a client certificate toward an HTTP back end; the signature API's back ends are Lambda functions"
     ),
     "dynamodb-autoscaling-enabled": "The ledger table uses on-demand capacity; there is no provisioned capacity to scale",
-    "dynamodb-in-backup-plan": (
-        "No AWS Backup plan yet: the ledger is protected by point-in-time recovery (GXP-DDB-01) and every entry "
-        "also has an Object Lock COMPLIANCE copy (GXP-ESIG-07)"
-    ),
-    "dynamodb-resources-protected-by-backup-plan": "As dynamodb-in-backup-plan",
     "ebs-in-backup-plan": "Batch instances are disposable: jobs keep inputs, checkpoints and outputs in S3, never on EBS",
     "ec2-resources-protected-by-backup-plan": "As ebs-in-backup-plan",
     "ec2-instance-managed-by-systems-manager": (

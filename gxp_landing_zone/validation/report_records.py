@@ -29,11 +29,13 @@ def _records_by_account(t: dict) -> dict[tuple[str, str, str], list[dict]]:
     return grouped
 
 
-RECORD_HEADER = ("Class", "Bucket", "Retention", "Key", "Region", "Jurisdiction", "Replication target", "Controls")
+RECORD_HEADER = ("Class", "Bucket", "Retention", "Oldest versions (11.10(c))", "Key", "Region", "Jurisdiction",
+                 "Replication target", "Controls")
 
 
 def _record_row(row: dict) -> tuple:
     cells = _record_cells(row)
     return (cells["data_class"] + (" (de-identified)" if row["de_identified"] else ""), cells["bucket"],
-            f'{cells["retention"]} ({cells["retention_days"]} days, {cells["lock_mode"]})', cells["key"],
+            f'{cells["retention"]} ({cells["retention_days"]} days, {cells["lock_mode"]})',
+            f'{cells["archive_tier"]}: {cells["oldest_versions_read"]}', cells["key"],
             cells["region"], cells["jurisdiction"], cells["replication_targets"], cells["controls"])

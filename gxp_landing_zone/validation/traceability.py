@@ -205,13 +205,15 @@ def build_traceability(
 
 RECORD_COLUMNS = (
     "account", "account_id", "jurisdiction", "region", "data_class", "de_identified", "bucket",
-    "retention_days", "retention", "lock_mode", "key", "replication_targets", "controls",
+    "retention_days", "retention", "lock_mode", "archive_tier", "oldest_versions_read", "key", "replication_targets",
+    "controls",
 )
 
 
 def records_section(config) -> list[dict]:
     """One row per regulated account x region x data class, derived from the config exactly as
     the RecordsStack derives its resources."""
+    from ..config.continuity import ARCHIVE_TIER_RETRIEVAL
     from ..config.regions import REGION_JURISDICTION
     from ..naming import Names
 
@@ -246,6 +248,9 @@ def records_section(config) -> list[dict]:
                         "retention_days": data_class.days,
                         "retention": retention,
                         "lock_mode": "COMPLIANCE",
+                        # 11.10(c) "readily retrievable": what the configured archive tier means for a reader.
+                        "archive_tier": data_class.archive_tier,
+                        "oldest_versions_read": ARCHIVE_TIER_RETRIEVAL[data_class.archive_tier],
                         "key": names.records_key_alias_arn(data_class.name, account.id, region),
                         "replication_targets": targets,
                         "stack": stack,

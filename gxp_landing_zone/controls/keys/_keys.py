@@ -20,11 +20,11 @@ def expected_aliases(reader) -> list[str]:
     """The aliases of the keys the stacks create in this account and (workload) region."""
     names, config, account = reader.names, reader.config, reader.account
     aliases = {
-        LOG_ARCHIVE: [names.log_archive_key_alias],
+        LOG_ARCHIVE: [names.log_archive_key_alias, names.backup_key_alias],
         MANAGEMENT: [TRAIL_LOGS_KEY_ALIAS],
         AUDIT: [AUDIT_ALERTS_KEY_ALIAS],
         REGULATED: [names.records_key_alias(c.name) for c in config.data_classes]
-        + [names.signature_key_alias(), names.signature_seal_key_alias()]
+        + [names.signature_key_alias(), names.signature_seal_key_alias(), names.backup_key_alias]
         + ([names.records_function_key_alias] if any(c.instrument_data for c in config.data_classes) else []),
     }.get(reader.kind, [])
     if runs_compute(config, account):

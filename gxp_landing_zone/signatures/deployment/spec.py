@@ -30,3 +30,5 @@ class SignatureServiceSpec:
     ledger_parameter_name: str | None = None
     # Only for a ledger written before sealing: ISO date sealing was deployed (see runtime/seal.py).
     unsealed_before: str | None = None
+    # AWS Backup's role here: it backs the ledger up and restores it through DynamoDB (Annex 11 7.2).
+    backup_role_arn: str | None = None

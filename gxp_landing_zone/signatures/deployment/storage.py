@@ -27,6 +27,17 @@ def add_key(scope: Construct, spec: SignatureServiceSpec) -> ManagedKey:
         ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
         {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account}:log-group:*"}},
     )
+    if spec.backup_role_arn:
+        # A DynamoDB back-up is encrypted with the table's own key; AWS Backup's role uses it through DynamoDB only.
+        key.allow(
+            "BackupUsesTheLedgerKeyThroughDynamoDB",
+            iam.AccountRootPrincipal(),
+            ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey", "kms:CreateGrant"],
+            {
+                "StringEquals": {"kms:ViaService": f"dynamodb.{region}.amazonaws.com"},
+                "ArnEquals": {"aws:PrincipalArn": spec.backup_role_arn},
+            },
+        )
     return key
 
 
