@@ -116,8 +116,12 @@ def test_record_changes_are_forwarded_from_every_records_stack(templates, refere
     for name, template in templates.items():
         if name.startswith("Records-"):
             rules = [r for r in template["Resources"].values() if r["Type"] == "AWS::Events::Rule"]
-            assert {r["Properties"]["EventPattern"]["source"][0] for r in rules} == {"aws.s3", "aws.kms"}
-            assert all(r["Properties"]["Targets"][0]["Arn"] == bus for r in rules)
+            forwarded = [r for r in rules if r["Properties"]["Targets"][0]["Arn"] == bus]
+            # The intake check's reports of instrument writes without a stored SHA-256 go to the audit bus too.
+            assert {r["Properties"]["EventPattern"]["source"][0] for r in forwarded} == {"aws.s3", "aws.kms", "gxp.records"}
+            # The one other rule runs the intake check on each new instrument-data version.
+            (intake,) = [r for r in rules if r not in forwarded]
+            assert intake["Properties"]["EventPattern"]["detail-type"] == ["Object Created"]
 
 
 def test_trail_changes_are_forwarded_and_alerted(templates, reference_config):
