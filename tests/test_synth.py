@@ -11,7 +11,8 @@ from pathlib import Path
 
 from gxp_landing_zone.stacks.base import stack_id
 
-STATEFUL = {"AWS::S3::Bucket", "AWS::KMS::Key", "AWS::Logs::LogGroup", "AWS::DynamoDB::Table", "AWS::S3::BucketPolicy"}
+STATEFUL = {"AWS::S3::Bucket", "AWS::KMS::Key", "AWS::Logs::LogGroup", "AWS::DynamoDB::Table", "AWS::S3::BucketPolicy",
+            "AWS::Backup::BackupVault"}
 
 
 def expected_stack_names(config) -> list[str]:
@@ -31,6 +32,11 @@ def expected_stack_names(config) -> list[str]:
     names += [stack_id("Signatures", a, r) for a in config.regulated_accounts for r in config.workload_regions(a)]
     genai = [a for a in config.workload_accounts if config.genai is not None and a.role in config.genai.accounts]
     names += [stack_id("GenAI", a, r) for a in genai for r in config.workload_regions(a)]
+    # Back-ups: where records (or the log archive) are kept, and each account's copy region from backup:.
+    names += [stack_id("Backup", a, r) for a in config.regulated_accounts for r in config.workload_regions(a)]
+    names += [stack_id("BackupCopy", a, config.backup.copy_regions[a.role]) for a in config.regulated_accounts]
+    names += [stack_id("Backup", config.log_archive, home),
+              stack_id("BackupCopy", config.log_archive, config.backup.log_archive_copy_region)]
     return names
 
 
