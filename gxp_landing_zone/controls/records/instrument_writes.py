@@ -94,8 +94,11 @@ def check(bucket, ctx):
     if held is None or not held.instrument_data:
         return not_applicable(f"{data_class} is not an instrument-data class")
     account, region = bucket.stack.account, bucket.region
-    if not (isinstance(account, str) and isinstance(region, str)):
-        return cannot_prove("the registered instruments are per account and region, which the stack does not state")
+    held_by = ctx.config.account_by_id(account) if isinstance(account, str) else None
+    if held_by is None or not isinstance(region, str) or region not in ctx.config.workload_regions(held_by):
+        # A records bucket outside its regulated account's regions is GXP-REC-03's finding; who may write
+        # it is judged where it belongs.
+        return not_applicable(f"{account}/{region} is not a records place of the config (GXP-REC-03)")
     wanted = registered(ctx, account, region, data_class)
     if isinstance(wanted, Unresolved):
         return cannot_prove(wanted)

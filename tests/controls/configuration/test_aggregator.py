@@ -46,7 +46,7 @@ def test_non_compliant(reference, ctx, edit):
     "edit",
     [
         pytest.param(lambda t: source(t).update(AllAwsRegions="true"), id="string-true"),
-        pytest.param(lambda t: source(t).update(AllAwsRegions=False, AwsRegions=["ap-northeast-1", "eu-central-1", "us-east-1"]),
+        pytest.param(lambda t: source(t).update(AllAwsRegions=False, AwsRegions=["ap-northeast-1", "ap-northeast-3", "eu-central-1", "eu-west-1", "us-east-1", "us-west-2"]),
                      id="every-allowed-region"),
     ],
 )

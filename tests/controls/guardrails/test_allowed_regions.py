@@ -28,7 +28,7 @@ def test_compliant(reference, ctx):
 @pytest.mark.parametrize(
     "edit",
     [
-        pytest.param(lambda t: requested(t).update({"aws:RequestedRegion": [*ALLOWED, "us-west-2"]}), id="extra-region"),
+        pytest.param(lambda t: requested(t).update({"aws:RequestedRegion": [*ALLOWED, "us-east-2"]}), id="extra-region"),
         pytest.param(lambda t: regions(t)["NotAction"].append("ec2:*"), id="ec2-carved-out"),
         pytest.param(lambda t: regions(t)["NotAction"].append("*"), id="everything-carved-out"),
         pytest.param(lambda t: regions(t)["Condition"].update(
@@ -61,11 +61,11 @@ CHANNELS = Channels(
     construct=lambda mp: mp.setattr(guardrails, "GLOBAL_SERVICE_ACTIONS", [*guardrails.GLOBAL_SERVICE_ACTIONS, "ec2:*"]),
     l1=lambda stack: set_content(
         stack, POLICY + "Policy",
-        lambda d: d["Statement"][0]["Condition"]["StringNotEquals"]["aws:RequestedRegion"].append("us-west-2"),
+        lambda d: d["Statement"][0]["Condition"]["StringNotEquals"]["aws:RequestedRegion"].append("us-east-2"),
     ),
     overrides=(
         lambda stack: scp(stack, POLICY + "Policy").add_property_override(
-            "Content.Statement.0.Condition.StringNotEquals.aws:RequestedRegion", [*ALLOWED, "us-west-2"]
+            "Content.Statement.0.Condition.StringNotEquals.aws:RequestedRegion", [*ALLOWED, "us-east-2"]
         ),
         lambda stack: scp(stack, POLICY + "Policy").add_override("Properties.TargetIds", []),
         lambda stack: scp(stack, POLICY + "Policy").add_deletion_override("Properties.Content.Statement.0.NotAction"),

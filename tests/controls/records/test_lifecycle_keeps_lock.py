@@ -14,7 +14,7 @@ STACK = "Records-regulated-us-us-east-1"
 
 
 def rule(template: dict) -> dict:
-    return properties(template, "AWS::S3::Bucket", "SubmissionArchive")["LifecycleConfiguration"]["Rules"][0]
+    return properties(template, "AWS::S3::Bucket", "AnalyticalResults")["LifecycleConfiguration"]["Rules"][0]
 
 
 def test_compliant(reference, ctx):
