@@ -170,7 +170,7 @@ class Names:
     TRAIL_REVIEW_TABLE = "organization_trail"
     TRAIL_REVIEW_WORKGROUP = "gxp-audit-trail-review"
 
-    def records_bucket_like(self, data_class: str) -> str:
+    def records_sql_like(self, data_class: str) -> str:
         """A SQL LIKE pattern for the class's records buckets in every account and region."""
         return f"{self.records_bucket_prefix()}{data_class}-{'_' * 12}-%"
 

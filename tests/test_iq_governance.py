@@ -242,7 +242,7 @@ def build_trail_review(session, config, names: Names, key: str) -> None:
         "ManagedQueryResultsConfiguration": {"Enabled": True, "EncryptionConfiguration": {"KmsKey": key}}})
     table = f'"{names.TRAIL_REVIEW_DATABASE}"."{names.TRAIL_REVIEW_TABLE}"'
     for data_class in config.data_classes:
-        reviewed = ReviewedClass(data_class.name, names.records_bucket_like(data_class.name),
+        reviewed = ReviewedClass(data_class.name, names.records_sql_like(data_class.name),
                                  names.records_key_alias(data_class.name), ())
         for kind, sql in review_queries(table, reviewed).items():
             athena.create_named_query(Name=f"{data_class.name}: {kind}", Database=names.TRAIL_REVIEW_DATABASE,

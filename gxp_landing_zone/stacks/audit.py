@@ -195,7 +195,7 @@ class AuditStack(GxpStack):
             classes=[
                 ReviewedClass(
                     name=c.name,
-                    bucket_prefix=names.records_bucket_like(c.name),
+                    bucket_prefix=names.records_sql_like(c.name),
                     key_alias=names.records_key_alias(c.name),
                     # Who reads records as a matter of course: the signature service, AWS Backup, replication,
                     # the intake check and the operators' Identity Center role. Anyone else is listed.

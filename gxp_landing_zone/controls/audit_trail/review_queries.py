@@ -64,7 +64,7 @@ def check(workgroup, ctx):
         for kind in KINDS:
             query = queries.get(f"{data_class.name}: {kind}")
             found.append(non_compliant(f"no saved query '{data_class.name}: {kind}'") if query is None
-                         else _query_verdict(query, data_class.name, kind, table, names.records_bucket_like(data_class.name)))
+                         else _query_verdict(query, data_class.name, kind, table, names.records_sql_like(data_class.name)))
     return all_of(settings, encrypted, *found)
 
 
