@@ -132,9 +132,9 @@ class LogArchiveStack(GxpStack):
             acknowledge(
                 bucket.bucket,
                 ["HIPAA.Security-S3BucketReplicationEnabled", "NIST.800.53.R5-S3BucketReplicationEnabled"],
-                "No second log-archive region is configured yet: durability rests on S3 within the home region, "
-                "protection on versioning, Object Lock and the deny-delete policy. A replica region is planned as the "
-                "Annex 11 7.2 back-up control",
+                "No S3 replication of the log archive: its second-region copy is the daily AWS Backup of the trail "
+                "and Config-history buckets into a locked vault in backup.log_archive_copy_region (GXP-BAK-01); the "
+                "access-log bucket is not backed up",
             )
 
     def _allow_cloudtrail(self) -> None:

@@ -118,15 +118,16 @@ ASSESSMENTS = (
     Assessment("DEV-024", "A client certificate authenticates API Gateway to HTTP back ends", "low",
                "Client certificates serve HTTP back ends; every integration here is a Lambda invocation.",
                "Clients reach the API over HTTPS only; Lambda integrations are SigV4-signed inside AWS."),
-    Assessment("DEV-025", "Point-in-time recovery keeps 35 days of continuous backups", "medium",
-               "The ledger table is in no AWS Backup plan: its recovery rests on point-in-time recovery and the "
-               "manifest copies.", "PITR (GXP-DDB-01) and the Object Lock manifest copy of every entry "
-               "(GXP-ESIG-07), from which the ledger can be rebuilt.", NO_REPLICA),
+    Assessment("DEV-025", "The Backup stack's daily AWS Backup plan selects every table", "low",
+               "cdk-nag looks for a back-up selection in the table's own stack; the ledger's is in the Backup stack.",
+               "The daily plan into a locked vault copied to a second region (GXP-BAK-01), PITR (GXP-DDB-01) and "
+               "the Object Lock manifest copy of every entry (GXP-ESIG-07).", NO_REPLICA),
     # -- no second region ---------------------------------------------------------------------------------------------
     Assessment("DEV-026", "Identified records must stay in their jurisdiction", "medium",
                "Records have no replica in a second region; a regional loss would make them unavailable.",
                "S3's multi-zone durability, Object Lock COMPLIANCE, versioning and the deny-delete policy "
-               "(GXP-S3-01/03/05); the back-up controls of Annex 11 7.2 are not in place yet.", NO_REPLICA),
+               "(GXP-S3-01/03/05); daily AWS Backup copies in a locked vault of a second region of the same "
+               "jurisdiction (GXP-BAK-01).", NO_REPLICA),
     Assessment("DEV-027", "No second region is configured for workload accounts yet", "low",
                "Compute buckets have no replica; they hold artefacts that can be rebuilt.",
                "Versioning and the deny-delete policy.", NO_REPLICA),
@@ -139,10 +140,12 @@ ASSESSMENTS = (
     Assessment("DEV-030", "Access-log objects describe requests to the record buckets", "low",
                "Server access logs have no replica in a second region.",
                "The organization trail's data events (GXP-TRAIL-05) record the same requests.", NO_REPLICA),
-    Assessment("DEV-031", "No second log-archive region is configured yet", "medium",
-               "The audit trail and Config history have no replica in a second region.",
-               "Object Lock COMPLIANCE, versioning and the deny-delete policy; CloudTrail digest files make any "
-               "loss or alteration detectable (GXP-TRAIL-02).", NO_REPLICA + (("part11", "11.10(e)"),)),
+    Assessment("DEV-031", "No S3 replication of the log archive", "low",
+               "The audit trail and Config history are copied to a second region daily by AWS Backup, not continuously "
+               "by replication; the access-log bucket is not copied.",
+               "Object Lock COMPLIANCE, versioning and the deny-delete policy; the locked back-up vault of the second "
+               "region (GXP-BAK-01); CloudTrail digest files make any loss or alteration detectable (GXP-TRAIL-02).",
+               NO_REPLICA + (("part11", "11.10(e)"),)),
     # -- encryption -------------------------------------------------------------------------------------------------------
     Assessment("DEV-032", "S3 server access log delivery supports only SSE-S3 on the destination bucket; the bucket "
                "holds request metadata, not record content", "low",
@@ -212,6 +215,21 @@ ASSESSMENTS = (
     Assessment("DEV-051", "Invoked synchronously by the person releasing a version", "low",
                "The release function has no dead-letter queue.",
                "The person releasing receives the decision or the failure; a failed invocation releases nothing."),
+    Assessment("DEV-052", "EventBridge retries each delivery eight times over the following hours", "low",
+               "The intake check of instrument data has no dead-letter queue.",
+               "A version the check never reached carries no gxp:intake-check tag; the bucket policy already refused "
+               "unregistered and unsigned writes (GXP-DEV-01)."),
+    Assessment("DEV-053", "The check reaches only the regional S3 and EventBridge APIs", "low",
+               "The intake check runs outside a VPC.",
+               "TLS with SigV4 under a least-privilege role; it reads and tags object versions, never their content "
+               "elsewhere.", (("annex11", "12.1"),)),
+    Assessment("DEV-054", "the check reads and tags any new version of the instrument-data buckets", "low",
+               "The intake check may read and tag any object of the instrument-data buckets; X-Ray needs \"*\".",
+               "Tags are metadata; Object Lock keeps every version unchanged (GXP-S3-01).", IAM_WILDCARD),
+    Assessment("DEV-055", "AWS Backup's documented service-role policies", "low",
+               "The back-up role carries AWS's managed policies for back-up and restore of S3 and DynamoDB.",
+               "Only AWS Backup can assume it; the records, ledger and log-archive keys let it decrypt through S3 or "
+               "DynamoDB only; recovery points sit in a vault under Vault Lock (GXP-BAK-01).", IAM_WILDCARD),
 )
 
 

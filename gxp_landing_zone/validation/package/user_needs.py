@@ -41,7 +41,7 @@ USER_NEEDS = (
              failure="A change obscures the earlier version", severity=5, occurrence=2, detectability=3),
     UserNeed("UR-03", LAB, "I can retrieve any record, including one moved to the archive tier, within the time stated "
              "for its storage class, for the whole retention period.",
-             ("GXP-REC-06", "GXP-KEY-01", "GXP-SCP-03"), pq=("PQ-03",), uat=("UAT-02",),
+             ("GXP-REC-06", "GXP-KEY-01", "GXP-SCP-03", "GXP-BAK-01"), pq=("PQ-03",), uat=("UAT-02",),
              failure="An archived record cannot be read back in time", severity=4, occurrence=2, detectability=4),
     UserNeed("UR-04", INSPECTOR, "I can be given a clear printed or PDF copy of a record with its signatures.",
              uat=("UAT-02",),
@@ -49,7 +49,7 @@ USER_NEEDS = (
     UserNeed("UR-05", QA, "Only the people authorised for a task can reach the systems and records it needs, and no "
              "one can grant themselves access.",
              ("GXP-IAM-01", "GXP-IAM-02", "GXP-IAM-03", "GXP-SCP-04", "GXP-S3-06", "GXP-S3-10", "GXP-REC-02",
-              "GXP-ALERT-01"), oq=("OQ-SIG-05",), uat=("UAT-04",),
+              "GXP-ALERT-01", "GXP-DEV-01"), oq=("OQ-SIG-05",), uat=("UAT-04",),
              failure="Someone without authority reads or changes records", severity=5, occurrence=2, detectability=3),
     UserNeed("UR-06", QA, "Records and their audit trail stay in the jurisdiction they belong to; only de-identified "
              "data may be copied elsewhere, and only where the config allows.",
@@ -66,7 +66,7 @@ USER_NEEDS = (
              ("GXP-TRAIL-02", "GXP-TRAIL-03", "GXP-SCP-01", "GXP-CFG-04"), oq=("OQ-SCP-01", "OQ-AUD-02"),
              failure="The audit trail is suspended or altered", severity=5, occurrence=1, detectability=4),
     UserNeed("UR-09", QA, "I can review a record's audit trail promptly, in readable form.",
-             ("GXP-TRAIL-04",), uat=("UAT-03",),
+             ("GXP-TRAIL-04", "GXP-REV-01"), uat=("UAT-03",),
              failure="The trail exists but cannot be reviewed in time", severity=3, occurrence=2, detectability=2),
     UserNeed("UR-10", QA, "A signature is executed only by its owner, with two identification components at each "
              "signing, within minutes of signing in.",
@@ -81,11 +81,11 @@ USER_NEEDS = (
              failure="A signature cannot be attributed to one person", severity=5, occurrence=1, detectability=3),
     UserNeed("UR-13", QA, "A signed record shows the signer's name, the date and time and the meaning, and the "
              "signature cannot be removed from or copied to another record.",
-             ("GXP-ESIG-06", "GXP-ESIG-07", "GXP-DDB-01"), oq=("OQ-SIG-01",), uat=("UAT-01", "UAT-02"),
+             ("GXP-ESIG-06", "GXP-ESIG-07", "GXP-ESIG-13", "GXP-DDB-01"), oq=("OQ-SIG-01",), uat=("UAT-01", "UAT-02"),
              failure="A signature is lost, altered or moved to another record", severity=5, occurrence=2, detectability=3),
     UserNeed("UR-14", QA, "Only the groups the config authorises can sign a record class with a meaning, in the "
              "required order.",
-             ("GXP-ESIG-09",), oq=("OQ-SIG-05", "OQ-SIG-06"), uat=("UAT-01",),
+             ("GXP-ESIG-09", "GXP-ESIG-12"), oq=("OQ-SIG-05", "OQ-SIG-06"), uat=("UAT-01",),
              failure="Approval precedes review, or an unauthorised role signs", severity=4, occurrence=2, detectability=3),
     UserNeed("UR-15", QA, "Attempts to misuse a signer's credentials are blocked and reported to QA at once.",
              ("GXP-ESIG-05", "GXP-ESIG-08", "GXP-ALERT-02"), oq=("OQ-ALERT-01",), uat=("UAT-05",),
