@@ -33,6 +33,8 @@ class ReleaseReading:
     evaluation_key_alias: str
     meaning: str
     event_source: str
+    # The key that seals each ledger entry: a gate checks the seals (kms:Verify) before it trusts a signature.
+    seal_key_alias: str | None = None
 
     @property
     def environment(self) -> dict[str, str]:
@@ -42,6 +44,7 @@ class ReleaseReading:
             "EVALUATION_LOCATION": f"{self.evaluation_bucket}/{self.evaluation_prefix}",
             "RELEASE_MEANING": self.meaning,
             "EVENT_SOURCE": self.event_source,
+            **({"LEDGER_SEAL_KEY": self.seal_key_alias} if self.seal_key_alias else {}),
         }
 
     def statements(self) -> list[iam.PolicyStatement]:
@@ -52,7 +55,11 @@ class ReleaseReading:
         ledger_key.add_condition("StringEquals", {"kms:ViaService": [f"dynamodb.{region}.amazonaws.com", f"s3.{region}.amazonaws.com"]})
         records_key = aliased_key_statement(["kms:Decrypt"], account=account, region=region, alias=self.evaluation_key_alias)
         records_key.add_condition("StringEquals", {"kms:ViaService": f"s3.{region}.amazonaws.com"})
+        seals = [aliased_key_statement(["kms:Verify", "kms:GetPublicKey", "kms:DescribeKey"], account=account,
+                                       region=region, alias=self.seal_key_alias).copy(sid="CheckLedgerSeals")] \
+            if self.seal_key_alias else []
         return [
+            *seals,
             iam.PolicyStatement(sid="FindTheLedger", actions=["ssm:GetParameter"],
                                 resources=[f"arn:aws:ssm:{region}:{account}:parameter{self.ledger_parameter}"]),
             iam.PolicyStatement(sid="ReadTheLedger", actions=["dynamodb:Query"],

@@ -49,7 +49,7 @@ class SignatureService(Construct):
         self.key = add_key(self, spec)
         self.seal_key = add_seal_key(self, spec)
         self.ledger = add_ledger(self, self.key)
-        self.ledger_parameter = add_release_readers(self, spec, key=self.key, ledger=self.ledger)
+        self.ledger_parameter = add_release_readers(self, spec, key=self.key, ledger=self.ledger, seal_key=self.seal_key)
         self.access_logs, self.manifests = add_manifest_archive(self, spec, self.key)
 
         self._functions = FunctionFactory(self, key=self.key, spec=spec)

@@ -57,6 +57,7 @@ def _gate(stack: "ComputeStack") -> ApprovalGateSpec | None:
         release=ReleaseReading(
             account=account.id, region=region, ledger_parameter=names.signature_ledger_parameter(),
             ledger_stack=stack_id("Signatures", account, region), signature_key_alias=names.signature_key_alias(),
+                seal_key_alias=names.signature_seal_key_alias(),
             manifest_bucket=names.signature_manifest_bucket(account.id, region), evaluation_bucket=bucket,
             evaluation_prefix=record_class.key_prefix, evaluation_key_alias=names.records_key_alias(record_class.data_class),
             meaning=config.ml.meaning, event_source=names.model_release_event_source(),

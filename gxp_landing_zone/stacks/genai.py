@@ -108,6 +108,7 @@ class GenAiStack(GxpStack):
             release=ReleaseReading(
                 account=account.id, region=region, ledger_parameter=names.signature_ledger_parameter(),
                 ledger_stack=stack_id("Signatures", account, region), signature_key_alias=names.signature_key_alias(),
+                seal_key_alias=names.signature_seal_key_alias(),
                 manifest_bucket=names.signature_manifest_bucket(account.id, region), evaluation_bucket=records_bucket,
                 evaluation_prefix=record_class.key_prefix, evaluation_key_alias=names.records_key_alias(record_class.data_class),
                 meaning=genai.evaluation.meaning, event_source=names.model_release_event_source(),

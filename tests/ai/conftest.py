@@ -66,8 +66,11 @@ class Account:
         events = SESSION.client("events")
         events.meta.events.register("before-parameter-build.events.PutEvents",
                                     lambda params, **_: self.events.extend(params["Entries"]))
+        # The service seals each entry as deployed, with an asymmetric KMS key the gate checks seals with.
+        kms = SESSION.client("kms")
+        seal_key = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
         self.service = SignatureService(
-            s3=self.s3, dynamodb=SESSION.client("dynamodb"), events=events, ledger_table=TABLE,
+            s3=self.s3, dynamodb=SESSION.client("dynamodb"), events=events, ledger_table=TABLE, kms=kms, seal_key=seal_key,
             manifest_bucket=MANIFESTS, records_buckets={RECORDS}, event_bus_name="default",
             policy=SigningPolicy.from_dict(POLICY), clock=lambda: NOW)
         self.gate = ReleaseGate(service=self.service, s3=self.s3, evaluation_location=f"{RECORDS}/{PREFIX}", meaning=MEANING)

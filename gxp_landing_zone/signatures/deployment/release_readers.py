@@ -15,7 +15,9 @@ from ...constructs.managed_key import ManagedKey
 from .spec import SignatureServiceSpec
 
 
-def add_release_readers(scope: Construct, spec: SignatureServiceSpec, *, key: ManagedKey, ledger: dynamodb.Table) -> ssm.StringParameter | None:
+def add_release_readers(
+    scope: Construct, spec: SignatureServiceSpec, *, key: ManagedKey, ledger: dynamodb.Table, seal_key: ManagedKey | None = None
+) -> ssm.StringParameter | None:
     if not spec.release_reader_role_arns or not spec.ledger_parameter_name:
         return None
     region = Stack.of(scope).region
@@ -28,4 +30,10 @@ def add_release_readers(scope: Construct, spec: SignatureServiceSpec, *, key: Ma
         {"StringEquals": {"kms:ViaService": [f"dynamodb.{region}.amazonaws.com", f"s3.{region}.amazonaws.com"]},
          "ArnLike": {"aws:PrincipalArn": list(spec.release_reader_role_arns)}},
     )
+    if seal_key is not None:
+        # The gates check each entry's seal before trusting a signature (runtime/seal.py); they never sign.
+        seal_key.allow(
+            "ReleaseGatesCheckSeals", iam.AccountRootPrincipal(), ["kms:Verify", "kms:GetPublicKey", "kms:DescribeKey"],
+            {"ArnLike": {"aws:PrincipalArn": list(spec.release_reader_role_arns)}},
+        )
     return parameter

@@ -47,6 +47,7 @@ class ReleaseHandlers:
         table = boto3.client("ssm").get_parameter(Name=env["LEDGER_PARAMETER"])["Parameter"]["Value"]
         bucket = env["EVALUATION_LOCATION"].partition("/")[0]
         service = SignatureService(s3=boto3.client("s3"), dynamodb=boto3.client("dynamodb"), events=boto3.client("events"),
+                                   kms=boto3.client("kms"), seal_key=env.get("LEDGER_SEAL_KEY") or None,
                                    ledger_table=table, manifest_bucket=env["MANIFEST_BUCKET"], records_buckets={bucket},
                                    event_bus_name="default")
         gate = ReleaseGate(service=service, s3=boto3.client("s3"), evaluation_location=env["EVALUATION_LOCATION"],
