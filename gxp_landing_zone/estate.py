@@ -8,6 +8,7 @@ from aws_cdk import App, Stack
 
 from .cdk_app import FEATURE_FLAGS, new_app  # noqa: F401  (the estate's app settings)
 from .config import EstateConfig
+from .config.change_control import replication_destinations
 from .stacks.access import AccessStack
 from .stacks.audit import AuditStack
 from .stacks.baseline import BaselineStack
@@ -18,7 +19,10 @@ from .stacks.continuity import BackupCopyStack, BackupStack
 from .stacks.log_archive import LogArchiveStack
 from .stacks.organization import OrganizationStack
 from .stacks.organization_baseline import OrganizationBaselineStack
+from .stacks.pipeline import PipelineStack
+from .stacks.qualification import QualificationStack
 from .stacks.records import RecordsStack
+from .stacks.release_signatures import ReleaseSignaturesStack
 from .stacks.signatures import SignatureServiceStack
 from .topology import backup_copy_region, runs_genai
 
@@ -33,13 +37,14 @@ class Estate:
     member_baselines: OrganizationBaselineStack
     # The management account's own baseline, one stack per allowed region.
     baselines: list[BaselineStack] = field(default_factory=list)
-    # Stacks in the regulated and research accounts (records, signatures, compute, ...).
+    # Stacks in the regulated, validation, research and deployment accounts (records, signatures, compute, ...).
     workloads: list[Stack] = field(default_factory=list)
+    pipeline: PipelineStack | None = None
 
     @property
     def stacks(self) -> list[Stack]:
         return [self.audit, self.log_archive, self.organization, self.access, self.member_baselines,
-                *self.baselines, *self.workloads]
+                *self.baselines, *self.workloads, *([self.pipeline] if self.pipeline else [])]
 
 
 def build_estate(app: App, config: EstateConfig, *, prepare_template=None) -> Estate:
@@ -77,6 +82,9 @@ def build_estate(app: App, config: EstateConfig, *, prepare_template=None) -> Es
         for region in config.workload_regions(account):
             estate.workloads.append(RecordsStack(app, account=account, region=region, **common))
             estate.workloads.append(SignatureServiceStack(app, account=account, region=region, **common))
+        if account.is_validation:
+            first = config.workload_regions(account)[0]
+            estate.workloads.append(QualificationStack(app, account=account, region=first, **common))
     _add_backups(app, config, estate)
     _order_replication(config, [w for w in estate.workloads if isinstance(w, RecordsStack)])
     for region in regions:
@@ -87,17 +95,51 @@ def build_estate(app: App, config: EstateConfig, *, prepare_template=None) -> Es
         compliance.add_stack_dependency(next(b for b in estate.baselines if b.region == region))
         estate.workloads.append(compliance)
     _add_compute(app, config, estate)
+    deployment = config.account("deployment")
+    estate.workloads.append(ReleaseSignaturesStack(app, account=deployment, region=home, **common))
+    estate.pipeline = _add_pipeline(app, config, estate)
     return estate
+
+
+def waves(stacks: list[Stack]) -> dict[str, int]:
+    """Each stack's wave: one more than the deepest of the stacks it depends on."""
+    depth: dict[str, int] = {}
+
+    def of(stack: Stack) -> int:
+        if stack.stack_name not in depth:
+            depth[stack.stack_name] = 1 + max((of(d) for d in stack.dependencies), default=0)
+        return depth[stack.stack_name]
+
+    for stack in stacks:
+        of(stack)
+    return depth
+
+
+def _add_pipeline(app: App, config: EstateConfig, estate: Estate) -> PipelineStack:
+    """The pipeline deploys the validation accounts' stacks in one step and production in the estate's own
+    waves, each wave's stacks side by side; it updates itself before either (CDK Pipelines' self-mutation)."""
+    validation_ids = {a.id for a in config.regulated_accounts if a.is_validation}
+    stacks = estate.stacks
+    depth = waves(stacks)
+    validation = sorted(s.stack_name for s in stacks if s.account in validation_ids)
+    production = [s for s in stacks if s.account not in validation_ids]
+    production_waves = [
+        sorted(s.stack_name for s in production if depth[s.stack_name] == wave)
+        for wave in range(1, max(depth[s.stack_name] for s in production) + 1)
+    ]
+    return PipelineStack(
+        app, config=config, account=config.account("deployment"), region=config.home_region,
+        validation_stacks=validation, production_waves=production_waves,
+    )
 
 
 def _order_replication(config: EstateConfig, records: list[RecordsStack]) -> None:
     """S3 refuses a replication rule whose destination bucket does not exist yet: destinations deploy first."""
     by_place = {(s.account, s.region): s for s in records}
     for data_class in config.data_classes:
-        for target in data_class.replicate_to:
-            account = config.account(target.account)
-            destination = by_place[(account.id, target.region or config.workload_regions(account)[0])]
-            for source in records:
+        for source in records:
+            for account, region in replication_destinations(config, data_class, source.gxp_account):
+                destination = by_place[(account.id, region)]
                 if source is not destination:
                     source.add_stack_dependency(destination)
 

@@ -49,6 +49,22 @@ SCP_PROTECT_AUDIT_SUBSTRATE = "gxp-protect-audit-substrate"
 SCP_DENY_ROOT_AND_LEAVING = "gxp-deny-root-and-leaving"
 SCP_ALLOWED_REGIONS = "gxp-allowed-regions"
 SCP_PROTECT_REGULATED_KEYS = "gxp-protect-regulated-keys"
+SCP_DEPLOY_ONLY_THROUGH_PIPELINE = "gxp-deploy-only-through-pipeline"
+SCP_DEPLOYMENT_ROLES_ONLY_FOR_PIPELINE = "gxp-deployment-roles-only-for-pipeline"
+
+# Change control (config/change_control.py): the pipeline in the deployment account, the roles its steps
+# run under, the roles they assume in the accounts they qualify, and where change records are kept.
+PIPELINE_NAME = "gxp-promotion"
+PIPELINE_ROLE_PREFIX = "gxp-pipeline-"
+PIPELINE_STEPS = ("synth", "deploy", "iq", "oq", "record", "release")
+IQ_READER_ROLE = "gxp-iq-reader"
+OQ_EXECUTOR_ROLE = "gxp-oq-executor"
+CHANGE_RECORD_PREFIX = "change-records/"
+EVIDENCE_RETENTION_CLASS = "change-record"
+# The Identity Center permission set of the emergency path, and the role it becomes in each account
+# (Identity Center names it AWSReservedSSO_<permission set>_<suffix> under this path).
+BREAK_GLASS_PERMISSION_SET = "GxpBreakGlass"
+BREAK_GLASS_ROLE_PATTERN = f"arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_{BREAK_GLASS_PERMISSION_SET}_*"
 
 
 def scp_residency(jurisdiction: str) -> str:
@@ -88,7 +104,15 @@ class Names:
         """Every S3 bucket name the estate creates, each with the data class named in it (or None),
         so the config can be refused, naming the field, before S3 refuses a stack."""
         c = self._c
-        names: list[tuple[str, str | None]] = [(self.trail_bucket, None), (self.config_bucket, None), (self.access_log_bucket, None)]
+        names: list[tuple[str, str | None]] = [
+            (self.trail_bucket, None), (self.config_bucket, None), (self.access_log_bucket, None),
+            (self.evidence_bucket, None), (self.pipeline_artifact_bucket, None), (self.pipeline_access_log_bucket, None),
+        ]
+        deployment = c.account("deployment")
+        names += [
+            (self.signature_manifest_bucket(deployment.id, c.home_region), None),
+            (self.signature_access_log_bucket(deployment.id, c.home_region), None),
+        ]
         for account in c.regulated_accounts:
             for region in c.workload_regions(account):
                 names += [
@@ -122,6 +146,11 @@ class Names:
     @property
     def access_log_bucket(self) -> str:
         return f"{self._prefix}-access-logs-{self._c.log_archive.id}-{self._c.home_region}"
+
+    @property
+    def evidence_bucket(self) -> str:
+        """Change records of every pipeline execution, under Object Lock COMPLIANCE (Annex 11 10, 4.2)."""
+        return f"{self._prefix}-evidence-{self._c.log_archive.id}-{self._c.home_region}"
 
     @property
     def log_archive_key_alias(self) -> str:
@@ -242,6 +271,30 @@ class Names:
 
     def trail_arn(self) -> str:
         return f"arn:aws:cloudtrail:{self._c.home_region}:{self._c.management.id}:trail/{self.trail_name}"
+
+    # deployment account, home region: the promotion pipeline
+    @property
+    def pipeline_artifact_bucket(self) -> str:
+        return f"{self._prefix}-pipeline-artifacts-{self._c.account('deployment').id}-{self._c.home_region}"
+
+    @property
+    def pipeline_access_log_bucket(self) -> str:
+        return f"{self._prefix}-pipeline-logs-{self._c.account('deployment').id}-{self._c.home_region}"
+
+    def pipeline_role_arn(self, step: str) -> str:
+        return f"arn:aws:iam::{self._c.account('deployment').id}:role/{PIPELINE_ROLE_PREFIX}{step}"
+
+    def pipeline_role_pattern(self) -> str:
+        """Every role the pipeline's steps run under, and nothing else in the deployment account."""
+        return f"arn:aws:iam::{self._c.account('deployment').id}:role/{PIPELINE_ROLE_PREFIX}*"
+
+    @staticmethod
+    def iq_reader_role_arn(account_id: str) -> str:
+        return f"arn:aws:iam::{account_id}:role/{IQ_READER_ROLE}"
+
+    @staticmethod
+    def oq_executor_role_arn(account_id: str) -> str:
+        return f"arn:aws:iam::{account_id}:role/{OQ_EXECUTOR_ROLE}"
 
     # workload accounts (regulated and research), per region
     def checkpoint_bucket(self, account_id: str, region: str) -> str:

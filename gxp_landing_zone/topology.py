@@ -42,6 +42,9 @@ def components(config: EstateConfig, account: Account, region: str) -> list[str]
         }.get(account.kind, [])
     if account.kind is AccountKind.AUDIT:
         found.append("Compliance")
+    if account.kind is AccountKind.DEPLOYMENT and region == config.home_region:
+        # The promotion pipeline, and the signature service QA signs change records with.
+        found += ["Pipeline", "Signatures"]
     in_workload_region = region in config.workload_regions(account)
     if account.kind is AccountKind.REGULATED and in_workload_region:
         found += ["Records", "Signatures"]
@@ -57,6 +60,9 @@ def components(config: EstateConfig, account: Account, region: str) -> list[str]
         found.append("Compute")
     if runs_genai(config, account) and in_workload_region:
         found.append("GenAI")
+    if account.is_validation and region == config.workload_regions(account)[0]:
+        # The role the pipeline's OQ runs under; IAM is global, so once per account.
+        found.append("Qualification")
     return found
 
 

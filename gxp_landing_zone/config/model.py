@@ -26,18 +26,22 @@ from .continuity import Backup, check_continuity
 from .instruments import Instrument, check_instruments
 from .regions import REGION_JURISDICTION, REGULATED_JURISDICTIONS, regions_in
 from .signatures import Signatures, check_signatures
+from .change_control import ChangeControl, check_change_control
 
 # [0-9], not \d: \d also matches other scripts' digits (Arabic-Indic, Devanagari, ...), which
 # pass a \d{12} check and then break synthesis.
 ACCOUNT_ID = Annotated[str, Field(pattern=r"^[0-9]{12}$", description="12-digit AWS account ID")]
 # Used with fullmatch: with match, a Python `$` also matches before a trailing newline.
-ROLE_PATTERN = re.compile(r"(management|log-archive|audit|regulated-[a-z0-9]+|research(-[a-z0-9]+)?)")
+ROLE_PATTERN = re.compile(
+    r"(management|log-archive|audit|deployment|(regulated|validation)-[a-z0-9]+|research(-[a-z0-9]+)?)"
+)
 
 
 class AccountKind(str, Enum):
     MANAGEMENT = "management"
     LOG_ARCHIVE = "log-archive"
     AUDIT = "audit"
+    DEPLOYMENT = "deployment"
     REGULATED = "regulated"
     RESEARCH = "research"
 
@@ -64,7 +68,7 @@ class AuditLog(Retention):
 
 
 class Account(Strict):
-    role: str = Field(description="management, log-archive, audit, regulated-<name> or research[-<name>]")
+    role: str = Field(description="management, log-archive, audit, deployment, (regulated|validation)-<name>, research[-<name>]")
     id: ACCOUNT_ID
     jurisdiction: str | None = Field(default=None, description="US, EU or JP; regulated accounts only")
     regions: list[str] | None = Field(default=None, description="regions that hold this account's workloads")
@@ -76,8 +80,8 @@ class Account(Strict):
     def _role(cls, value: str) -> str:
         if not ROLE_PATTERN.fullmatch(value):
             raise ValueError(
-                f"'{value}' is not a known role; use management, log-archive, audit, "
-                "regulated-<name> (e.g. regulated-eu) or research[-<name>]"
+                f"'{value}' is not a known role; use management, log-archive, audit, deployment, "
+                "regulated-<name> (e.g. regulated-eu), validation-<name> or research[-<name>]"
             )
         return value
 
@@ -97,7 +101,7 @@ class Account(Strict):
             if self.jurisdiction not in REGULATED_JURISDICTIONS:
                 allowed = ", ".join(REGULATED_JURISDICTIONS)
                 raise ValueError(
-                    f"regulated account '{self.role}' needs jurisdiction set to one of {allowed} "
+                    f"{'validation' if self.is_validation else 'regulated'} account '{self.role}' needs jurisdiction set to one of {allowed} "
                     f"(got {self.jurisdiction!r})"
                 )
             for region in self.regions or []:
@@ -113,11 +117,16 @@ class Account(Strict):
 
     @property
     def kind(self) -> AccountKind:
-        if self.role.startswith("regulated-"):
+        # A validation account is regulated, with test data only: every regulated control applies to it.
+        if self.role.startswith(("regulated-", "validation-")):
             return AccountKind.REGULATED
         if self.role.startswith("research"):
             return AccountKind.RESEARCH
         return AccountKind(self.role)
+
+    @property
+    def is_validation(self) -> bool:
+        return self.role.startswith("validation-")
 
 
 class Organization(Strict):
@@ -162,10 +171,12 @@ class EstateConfig(Strict):
     ml: Ml = Field(default_factory=Ml, description="SageMaker training data, model card, thresholds and endpoints")
     instruments: list[Instrument] = Field(default_factory=list, description="instruments that write instrument-data classes")
     backup: Backup = Field(default_factory=Backup, description="AWS Backup of records, signature ledgers and the log archive")
+    change_control: ChangeControl = Field(description="the promotion pipeline: source, validation stage, release, break-glass")
 
     @model_validator(mode="after")
     def _signature_record_classes(self):
         check_signatures(self)
+        check_change_control(self)
         return self
 
     @field_validator("home_region")

@@ -57,6 +57,40 @@ KEY_DESTRUCTION_ACTIONS = ["kms:ScheduleKeyDeletion", "kms:DisableKeyRotation", 
 
 DEPLOYMENT_ROLE_PATTERN = "arn:aws:iam::*:role/cdk-*-cfn-exec-role-*"
 
+# Deploying only through the pipeline (Annex 11 10). The pipeline reaches a regulated or validation
+# account through the CDK bootstrap's deploy role, which calls CloudFormation there; the member baseline
+# arrives through the role service-managed StackSets create in every member account (stacksets-exec-*,
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-custom-execution-role.html);
+# organization conformance packs deploy through a service-linked role, which SCPs do not restrict.
+CDK_DEPLOY_ROLE_PATTERN = "arn:aws:iam::*:role/cdk-*-deploy-role-*"
+STACKSETS_EXECUTION_ROLE_PATTERN = "arn:aws:iam::*:role/stacksets-exec-*"
+CDK_ROLES = "arn:aws:iam::*:role/cdk-*"
+STACK_CHANGE_ACTIONS = [
+    "cloudformation:CreateStack",
+    "cloudformation:UpdateStack",
+    "cloudformation:DeleteStack",
+    "cloudformation:CreateChangeSet",
+    "cloudformation:ExecuteChangeSet",
+    "cloudformation:ContinueUpdateRollback",
+    "cloudformation:RollbackStack",
+    "cloudformation:CancelUpdateStack",
+    "cloudformation:SetStackPolicy",
+    "cloudformation:UpdateTerminationProtection",
+]
+# Making or editing a role named like the bootstrap's would make a deploy role of one's own.
+DEPLOYMENT_ROLE_EDITS = [
+    "iam:CreateRole",
+    "iam:DeleteRole",
+    "iam:UpdateRole",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:DeleteRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+    "iam:DeleteRolePermissionsBoundary",
+]
+
 # Actions that put data at rest or start compute that processes it. A regulated account runs its
 # baseline (Config recorder, rules, event forwarding) in every allowed region, so residency is
 # enforced on these actions rather than on the region as a whole.
@@ -215,5 +249,53 @@ def keep_bedrock_in_jurisdiction(regions: list[str]) -> dict:
                 BEDROCK_PLACEMENT_ACTIONS,
                 condition={"StringNotEquals": {"aws:RequestedRegion": inside}},
             ),
+        ],
+    }
+
+
+def deploy_only_through_pipeline(break_glass_role: str) -> dict:
+    """Annex 11 10, 11.10(k): in a regulated or validation account, stacks change only through the pipeline
+    (the CDK deploy role it assumes from the deployment account) or the StackSets role; nobody in the account
+    may assume or remake the CDK roles. The break-glass permission set is the one, alerted, exception."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            _statement(
+                "DenyStackChangesOutsideThePipeline",
+                STACK_CHANGE_ACTIONS,
+                condition={
+                    "ArnNotLike": {
+                        "aws:PrincipalArn": [CDK_DEPLOY_ROLE_PATTERN, STACKSETS_EXECUTION_ROLE_PATTERN, break_glass_role]
+                    }
+                },
+            ),
+            _statement(
+                "DenyAssumingDeploymentRoles",
+                ["sts:AssumeRole"],
+                CDK_ROLES,
+                condition={"ArnNotLike": {"aws:PrincipalArn": break_glass_role}},
+            ),
+            _statement(
+                "DenyRemakingDeploymentRoles",
+                DEPLOYMENT_ROLE_EDITS,
+                CDK_ROLES,
+                condition={"ArnNotLike": {"aws:PrincipalArn": break_glass_role}},
+            ),
+        ],
+    }
+
+
+def deployment_roles_only_for_pipeline(account_ids: list[str], pipeline_roles: str) -> dict:
+    """In the deployment account, whose principals the regulated accounts' bootstraps trust, only the
+    pipeline's roles may assume those accounts' CDK roles."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            _statement(
+                "DenyRegulatedDeploymentRolesOutsideThePipeline",
+                ["sts:AssumeRole"],
+                [f"arn:aws:iam::{account}:role/cdk-*" for account in sorted(account_ids)],
+                condition={"ArnNotLike": {"aws:PrincipalArn": pipeline_roles}},
+            )
         ],
     }

@@ -42,6 +42,31 @@ class PermissionSetSpec:
     inline_policy: dict | None = None
 
 
+def _no_record_access(records: str) -> dict:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                # Segregation of duties: administrators run the platform, data stewards own records.
+                "Sid": "NoRegulatedRecordAccess",
+                "Effect": "Deny",
+                "Action": ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:RestoreObject"],
+                "Resource": records,
+            }
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class BreakGlassSpec:
+    """The emergency path around the pipeline: one group, the regulated and validation accounts, short sessions."""
+
+    name: str
+    group_id: str
+    account_ids: tuple[str, ...]
+    session_hours: int
+
+
 def specs(record_bucket_prefix: str) -> list[PermissionSetSpec]:
     records = [f"arn:aws:s3:::{record_bucket_prefix}*", f"arn:aws:s3:::{record_bucket_prefix}*/*"]
     return [
@@ -56,18 +81,7 @@ def specs(record_bucket_prefix: str) -> list[PermissionSetSpec]:
             "GxpPlatformAdministrator",
             "Operates the platform; cannot read or change regulated records",
             ("arn:aws:iam::aws:policy/AdministratorAccess",),
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        # Segregation of duties: administrators run the platform, data stewards own records.
-                        "Sid": "NoRegulatedRecordAccess",
-                        "Effect": "Deny",
-                        "Action": ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:RestoreObject"],
-                        "Resource": records[1],
-                    }
-                ],
-            },
+            _no_record_access(records[1]),
         ),
         PermissionSetSpec(
             "regulated-data-operator",
@@ -112,6 +126,7 @@ class PermissionSets(Construct):
         session_hours: dict[str, int],
         record_bucket_prefix: str,
         assignments: list[tuple[str, str, str]],
+        break_glass: BreakGlassSpec | None = None,
     ) -> None:
         """``assignments``: (group id, permission set key, account id) triples."""
         super().__init__(scope, id)
@@ -127,6 +142,20 @@ class PermissionSets(Construct):
                 inline_policy=spec.inline_policy,
                 session_duration=f"PT{session_hours[spec.key]}H",
             )
+        if break_glass is not None:
+            # Annex 11 10: the documented emergency path around the pipeline. Platform administration without
+            # record access, for an hour or so; every change made with it is forwarded and alerted.
+            self.permission_sets["break-glass"] = sso.CfnPermissionSet(
+                self,
+                break_glass.name,
+                instance_arn=instance_arn,
+                name=break_glass.name,
+                description="Emergency changes around the promotion pipeline; every use is alerted",
+                managed_policies=["arn:aws:iam::aws:policy/AdministratorAccess"],
+                inline_policy=_no_record_access(f"arn:aws:s3:::{record_bucket_prefix}*/*"),
+                session_duration=f"PT{break_glass.session_hours}H",
+            )
+            assignments = assignments + [(break_glass.group_id, "break-glass", a) for a in break_glass.account_ids]
         group_part = group_id_parts([group_id for group_id, _, _ in assignments])
         for group_id, key, account_id in assignments:
             permission_set = self.permission_sets[key]

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..config.change_control import replication_destinations
 from ..config.regions import REGION_JURISDICTION
-from ..naming import Names
+from ..naming import EVIDENCE_RETENTION_CLASS, Names
 
 if TYPE_CHECKING:
     from ..config import EstateConfig
@@ -58,6 +59,11 @@ class ControlContext:
     signature_grants: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     signature_sequences: dict[str, list[str]] = field(default_factory=dict)
     region_jurisdiction: dict[str, str] = field(default_factory=lambda: dict(REGION_JURISDICTION))
+    # Change control: regulated accounts that hold test data only, the account the pipeline runs in, and
+    # which account each records bucket belongs to (production records never replicate into validation).
+    validation_accounts: frozenset[str] = frozenset()
+    deployment_account: str | None = None
+    records_bucket_account: dict[str, str] = field(default_factory=dict)
     # For the IQ readers: the config and the physical names it implies.
     config: "EstateConfig | None" = field(default=None, compare=False, repr=False)
 
@@ -97,13 +103,13 @@ class ControlContext:
         }
         targets = {
             c.name: frozenset(
-                names.records_bucket(
-                    c.name, config.account(t.account).id, t.region or config.workload_regions(config.account(t.account))[0]
-                )
-                for t in c.replicate_to
+                names.records_bucket(c.name, account.id, region)
+                for source in config.regulated_accounts
+                for account, region in replication_destinations(config, c, source)
             )
             for c in config.data_classes
         }
+        deployment = config.account("deployment")
         longest = max(classes.values())
         # Signature manifests are kept as long as the longest-kept records they may sign (11.70).
         manifests = {
@@ -111,14 +117,19 @@ class ControlContext:
             for a in config.regulated_accounts
             for r in config.workload_regions(a)
         }
+        # Release signatures are kept as long as the change records they sign.
+        manifests[names.signature_manifest_bucket(deployment.id, config.home_region)] = config.audit_log.days
         return cls(
             home_region=config.home_region,
             allowed_regions=frozenset(config.allowed_regions),
             account_kinds={a.id: a.kind.value for a in config.accounts},
             jurisdiction_by_account={a.id: a.jurisdiction for a in config.regulated_accounts},
             account_regimes={a.id: frozenset(getattr(a, "regimes", None) or ("gxp",)) for a in config.accounts},
-            lock_days_by_bucket={names.trail_bucket: config.audit_log.days, **manifests},
-            lock_days_by_class={AUDIT_LOG_CLASS: config.audit_log.days, MANIFEST_RETENTION_CLASS: longest, **classes},
+            lock_days_by_bucket={names.trail_bucket: config.audit_log.days, names.evidence_bucket: config.audit_log.days, **manifests},
+            lock_days_by_class={
+                AUDIT_LOG_CLASS: config.audit_log.days, MANIFEST_RETENTION_CLASS: longest,
+                EVIDENCE_RETENTION_CLASS: config.audit_log.days, **classes,
+            },
             records_bucket_prefix=names.records_bucket_prefix(),
             config_bucket=names.config_bucket,
             audit_bus_arn=names.audit_bus_arn(),
@@ -139,6 +150,12 @@ class ControlContext:
             },
             signature_sequences={
                 name: list(rc.sequence) for name, rc in config.signatures.record_classes.items() if rc.sequence
+            },
+            validation_accounts=frozenset(a.id for a in config.regulated_accounts if a.is_validation),
+            deployment_account=deployment.id,
+            records_bucket_account={
+                names.records_bucket(c.name, a.id, r): a.id
+                for c in config.data_classes for a in config.regulated_accounts for r in config.workload_regions(a)
             },
             config=config,
         )

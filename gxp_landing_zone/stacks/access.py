@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from ..constructs.permission_sets import PermissionSets
+from ..constructs.permission_sets import BreakGlassSpec, PermissionSets
+from ..naming import BREAK_GLASS_PERMISSION_SET
 from .base import GxpStack
 
 
@@ -25,4 +26,10 @@ class AccessStack(GxpStack):
             session_hours=access.session_hours,
             record_bucket_prefix=self.names.records_bucket_prefix(),
             assignments=triples,
+            break_glass=BreakGlassSpec(
+                name=BREAK_GLASS_PERMISSION_SET,
+                group_id=self.config.change_control.break_glass.group_id,
+                account_ids=tuple(a.id for a in self.config.regulated_accounts),
+                session_hours=self.config.change_control.break_glass.session_hours,
+            ),
         )

@@ -8,6 +8,7 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 
+from ..change_control.patterns import break_glass_use_pattern
 from ..constructs.acknowledge import AWS_MANAGED_SERVICE_ROLE, acknowledge
 from ..constructs.compliance_events import AlertRoute, ComplianceAlerts
 from ..constructs.managed_key import ManagedKey
@@ -116,6 +117,33 @@ class AuditStack(GxpStack):
                 source=[names.signature_event_source()], detail_type=["Signature Attempt Refused"]
             ),
             targets=[targets.SnsTopic(self.alerts)],
+        )
+
+        break_glass = break_glass_use_pattern()
+        events.Rule(
+            self,
+            "BreakGlassUseAlert",
+            event_bus=self.bus,
+            # Annex 11 10: a change around the pipeline is known to QA at once and recorded retrospectively.
+            description="A change was made under the break-glass permission set; it needs a retrospective change record",
+            event_pattern=events.EventPattern(detail_type=break_glass["detail-type"], detail=break_glass["detail"]),
+            targets=[
+                targets.SnsTopic(
+                    self.alerts,
+                    message=events.RuleTargetInput.from_object(
+                        {
+                            "control": "GXP-CHG-03",
+                            "clauses": "Annex 11 10; 21 CFR 11.10(k)",
+                            "action": "emergency change outside the pipeline: commit it and add its retrospective record "
+                            "under change-control/emergencies/ (docs/change-control.md)",
+                            "account": events.EventField.account,
+                            "region": events.EventField.region,
+                            "time": events.EventField.time,
+                            "detail": events.EventField.from_path("$.detail"),
+                        }
+                    ),
+                )
+            ],
         )
 
         aggregator_role = iam.Role(

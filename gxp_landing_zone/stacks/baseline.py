@@ -13,18 +13,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import Aws, BootstraplessSynthesizer, CfnCondition, Fn, Stack
+from aws_cdk import Aws, BootstraplessSynthesizer, CfnCondition, Duration, Fn, Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from ..cdk_app import new_app
+from ..change_control.patterns import break_glass_use_pattern
 from ..config import EstateConfig
 from ..constructs.account_settings import AccountSettings
 from ..constructs.acknowledge import AWS_MANAGED_SERVICE_ROLE, acknowledge
-from ..constructs.compliance_events import audit_bus_sender
+from ..constructs.compliance_events import ChangeForwarder, ForwardedChange, audit_bus_sender
 from ..constructs.config_recorder import ComplianceEventForwarder, ConfigRecorder
 from ..constructs.managed_key import aliased_key_statement
-from ..naming import Names
+from ..naming import IQ_READER_ROLE, Names
 from .base import GxpStack
 
 # Named per region: IAM is global, and a role one region made would make the others wait for it.
@@ -83,8 +84,81 @@ def add_baseline(scope: Construct, *, config: EstateConfig, names: Names) -> Con
     )
     sender = audit_bus_sender(scope, "ComplianceEventSender", audit_bus_arn=names.audit_bus_arn())
     ComplianceEventForwarder(scope, "ComplianceEventForwarder", audit_bus_arn=names.audit_bus_arn(), role=sender)
+    # Annex 11 10: a change made around the pipeline reaches QA at once, wherever it is made.
+    ChangeForwarder(
+        scope,
+        "BreakGlassForwarder",
+        audit_bus_arn=names.audit_bus_arn(),
+        role=sender,
+        changes=[
+            ForwardedChange(
+                "ForwardBreakGlassUse", "Forward every change made under the break-glass permission set", break_glass_use_pattern()
+            )
+        ],
+    )
     AccountSettings(scope, "AccountSettings", account_id=Aws.ACCOUNT_ID, home=home)
+    add_iq_reader(scope, config=config, names=names, home=home)
     return recorder
+
+
+def add_iq_reader(scope: Construct, *, config: EstateConfig, names: Names, home: CfnCondition) -> iam.Role:
+    """The role the pipeline's IQ step reads each account through (Annex 11 4, 10): configuration only,
+    never record content, and only the pipeline's IQ role may assume it. IAM is global, so it is made in
+    the home region's instance."""
+    deployment = config.account("deployment")
+    role = iam.Role(
+        scope,
+        "IqReaderRole",
+        role_name=IQ_READER_ROLE,
+        # Named by condition, not as principal: a trust policy naming a role that does not exist yet is
+        # refused, and the member baselines deploy before the pipeline.
+        assumed_by=iam.AccountPrincipal(deployment.id).with_conditions(
+            {"ArnEquals": {"aws:PrincipalArn": names.pipeline_role_arn("iq")}}
+        ),
+        description="Installation qualification by the promotion pipeline: reads configuration, never record content",
+        max_session_duration=Duration.hours(1),
+        managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("SecurityAudit")],
+    )
+    supplement = iam.ManagedPolicy(
+        scope,
+        "IqReaderSupplement",
+        roles=[role],
+        statements=[
+            iam.PolicyStatement(
+                sid="ReadWhatSecurityAuditLeavesOut",
+                # Reads the IQ makes that SecurityAudit may not grant; a read it is denied reports "cannot
+                # prove" with AccessDenied, never a pass.
+                actions=[
+                    "cloudformation:GetTemplate",
+                    "codebuild:BatchGetProjects",
+                    "codepipeline:GetPipeline",
+                    "cognito-idp:DescribeUserPool",
+                    "cognito-idp:GetUserPoolMfaConfig",
+                    "cognito-idp:ListUserPools",
+                    "omics:GetRunGroup",
+                    "omics:ListRunGroups",
+                    "sagemaker:DescribePipeline",
+                    "sagemaker:ListPipelines",
+                ],
+                resources=["*"],
+            )
+        ],
+    )
+    for made in (role, supplement):
+        made.node.default_child.cfn_options.condition = home
+    acknowledge(
+        role,
+        ["AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/SecurityAudit]"],
+        "AWS maintains SecurityAudit as services add configuration reads; it reads configuration and metadata, "
+        "not record content, which is what an installation qualification may see",
+    )
+    acknowledge(
+        supplement,
+        ["AwsSolutions-IAM5[Resource::*]"],
+        "Read-only describe and get calls on every resource the IQ qualifies; the IQ judges whatever the estate "
+        "deployed in the account, whose names it learns from the config and the API",
+    )
+    return role
 
 
 class BaselineStack(GxpStack):

@@ -5,6 +5,7 @@ from aws_cdk import aws_iam as iam
 from ..constructs.acknowledge import acknowledge
 from ..constructs.gxp_bucket import GxpBucket
 from ..constructs.managed_key import ManagedKey
+from ..naming import CHANGE_RECORD_PREFIX, EVIDENCE_RETENTION_CLASS
 from .base import GxpStack
 from .baseline import CONFIG_RECORDER_ROLE_PREFIX
 
@@ -116,10 +117,23 @@ class LogArchiveStack(GxpStack):
             access_log_bucket=self.access_logs.bucket,
             access_log_prefix="config-history/",
         )
+        # Annex 11 10, 4.2: the change record of every pipeline execution, kept unaltered as long as the
+        # audit trail of the system it changed.
+        self.evidence_bucket = GxpBucket(
+            self,
+            "EvidenceBucket",
+            bucket_name=names.evidence_bucket,
+            encryption_key=self.key.key,
+            retention_class=EVIDENCE_RETENTION_CLASS,
+            lock_days=config.audit_log.days,
+            access_log_bucket=self.access_logs.bucket,
+            access_log_prefix="evidence/",
+        )
         self._record_deviations()
         self._allow_cloudtrail()
         self._allow_config()
         self._allow_audit_reader()
+        self._allow_pipeline()
 
     def _record_deviations(self) -> None:
         acknowledge(
@@ -128,7 +142,7 @@ class LogArchiveStack(GxpStack):
             "S3 server access log delivery supports only SSE-S3 on the destination bucket; the bucket holds request "
             "metadata, not record content",
         )
-        for bucket in (self.access_logs, self.trail_bucket, self.config_bucket):
+        for bucket in (self.access_logs, self.trail_bucket, self.config_bucket, self.evidence_bucket):
             acknowledge(
                 bucket.bucket,
                 ["HIPAA.Security-S3BucketReplicationEnabled", "NIST.800.53.R5-S3BucketReplicationEnabled"],
@@ -198,3 +212,55 @@ class LogArchiveStack(GxpStack):
                     conditions={"ArnEquals": {"aws:PrincipalArn": self.names.audit_reader_role_arn()}},
                 )
             )
+
+    def _allow_pipeline(self) -> None:
+        """Only the pipeline's steps write change records, and only they and the release signature service
+        (which hashes the record version it signs or verifies, 11.70) read them."""
+        names, config = self.names, self.config
+        deployment = config.account("deployment")
+        bucket = self.evidence_bucket.bucket
+        records = bucket.arn_for_objects(f"{CHANGE_RECORD_PREFIX}*")
+        pipeline = {"ArnLike": {"aws:PrincipalArn": names.pipeline_role_pattern()}}
+        signers = [
+            f"arn:aws:iam::{deployment.id}:role/{names.signature_role_name(purpose, config.home_region)}"
+            for purpose in ("sign", "verify")
+        ]
+        readers = {"ArnLike": {"aws:PrincipalArn": [names.pipeline_role_pattern(), *signers]}}
+        principal = iam.AccountPrincipal(deployment.id)
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="DenyChangeRecordsOutsideThePipeline",
+                effect=iam.Effect.DENY,
+                principals=[iam.AnyPrincipal()],
+                actions=["s3:PutObject", "s3:PutObjectRetention", "s3:PutObjectLegalHold"],
+                resources=[bucket.arn_for_objects("*")],
+                conditions={"ArnNotLike": {"aws:PrincipalArn": names.pipeline_role_pattern()}},
+            )
+        )
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="PipelineWritesChangeRecords", principals=[principal], actions=["s3:PutObject"],
+                resources=[records], conditions=pipeline,
+            )
+        )
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="PipelineAndSignaturesReadChangeRecords",
+                principals=[principal],
+                actions=["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"],
+                resources=[bucket.bucket_arn, records],
+                conditions=readers,
+            )
+        )
+        self.key.allow(
+            "PipelineEncryptsChangeRecords",
+            principal,
+            ["kms:GenerateDataKey", "kms:Decrypt"],
+            {**pipeline, "StringEquals": {"kms:ViaService": f"s3.{config.home_region}.amazonaws.com"}},
+        )
+        self.key.allow(
+            "ReleaseSignaturesReadChangeRecords",
+            principal,
+            ["kms:Decrypt"],
+            {"ArnEquals": {"aws:PrincipalArn": signers}, "StringEquals": {"kms:ViaService": f"s3.{config.home_region}.amazonaws.com"}},
+        )

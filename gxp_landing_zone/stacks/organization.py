@@ -9,7 +9,10 @@ from ..constructs.compliance_events import ChangeForwarder, ForwardedChange, aud
 from ..constructs.managed_key import ManagedKey
 from ..constructs.organization_trail import OrganizationTrail
 from ..naming import (
+    BREAK_GLASS_ROLE_PATTERN,
     REGULATED_OU,
+    SCP_DEPLOY_ONLY_THROUGH_PIPELINE,
+    SCP_DEPLOYMENT_ROLES_ONLY_FOR_PIPELINE,
     SCP_ALLOWED_REGIONS,
     SCP_DENY_ROOT_AND_LEAVING,
     SCP_PROTECT_AUDIT_SUBSTRATE,
@@ -42,8 +45,10 @@ class OrganizationStack(GxpStack):
         self._scp(
             "ProtectAuditSubstratePolicy",
             SCP_PROTECT_AUDIT_SUBSTRATE,
-            "Deny stopping, altering or deleting CloudTrail, AWS Config and the log-archive buckets",
-            guardrails.protect_audit_substrate([names.trail_bucket, names.config_bucket, names.access_log_bucket]),
+            "Deny stopping, altering or deleting CloudTrail, AWS Config and the log-archive and change-record buckets",
+            guardrails.protect_audit_substrate(
+                [names.trail_bucket, names.config_bucket, names.access_log_bucket, names.evidence_bucket]
+            ),
             [root],
         )
         self._scp(
@@ -66,6 +71,25 @@ class OrganizationStack(GxpStack):
             "Deny scheduling deletion of, disabling, or stopping rotation of KMS keys in regulated accounts",
             guardrails.protect_regulated_keys(),
             regulated_targets,
+        )
+        # Regulated and validation accounts change only through the pipeline (Annex 11 10).
+        self._scp(
+            "DeployOnlyThroughPipelinePolicy",
+            SCP_DEPLOY_ONLY_THROUGH_PIPELINE,
+            "Deny changing CloudFormation stacks and assuming or remaking the CDK roles in regulated and validation "
+            "accounts outside the promotion pipeline (break-glass excepted, and alerted)",
+            guardrails.deploy_only_through_pipeline(BREAK_GLASS_ROLE_PATTERN),
+            regulated_targets,
+        )
+        self._scp(
+            "DeploymentRolesOnlyForPipelinePolicy",
+            SCP_DEPLOYMENT_ROLES_ONLY_FOR_PIPELINE,
+            "Deny assuming the regulated and validation accounts' CDK roles from the deployment account outside the "
+            "pipeline's roles",
+            guardrails.deployment_roles_only_for_pipeline(
+                [a.id for a in config.regulated_accounts], names.pipeline_role_pattern()
+            ),
+            [config.account("deployment").id],
         )
         for jurisdiction in sorted({a.jurisdiction for a in config.regulated_accounts}):
             inside = [r for r in config.allowed_regions if REGION_JURISDICTION[r] == jurisdiction]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from aws_cdk import aws_iam as iam
 
 from ..config import DataClass
+from ..config.change_control import replication_destinations
 from ..config.instruments import instruments_at
 from ..constructs.acknowledge import acknowledge
 from ..constructs.compliance_events import ChangeForwarder, ForwardedChange, audit_bus_sender
@@ -93,9 +94,7 @@ class RecordsStack(GxpStack):
     def spec_for(self, data_class: DataClass) -> RecordClassSpec:
         names, config, me = self.names, self.config, self.gxp_account
         destinations, sources = [], []
-        for target in data_class.replicate_to:
-            account = config.account(target.account)
-            region = target.region or config.workload_regions(account)[0]
+        for account, region in replication_destinations(config, data_class, me):
             if (account.id, region) != (self.account, self.region):
                 destinations.append(
                     ReplicaDestination(
@@ -105,17 +104,19 @@ class RecordsStack(GxpStack):
                         key_alias=names.records_key_alias(data_class.name),
                     )
                 )
-            else:
-                # This bucket is a destination: every other copy of the class replicates in.
-                for source in config.regulated_accounts:
-                    for source_region in config.workload_regions(source):
-                        if (source.id, source_region) != (self.account, self.region):
-                            sources.append(
-                                ReplicaSource(
-                                    account_id=source.id,
-                                    role_arn=names.records_replication_role_arn(data_class.name, source.id, source_region),
-                                )
-                            )
+        # This bucket is a destination of every other copy of the class that replicates here (validation
+        # accounts replicate among themselves only).
+        for source in config.regulated_accounts:
+            for source_region in config.workload_regions(source):
+                if (source.id, source_region) == (self.account, self.region):
+                    continue
+                if any((a.id, r) == (me.id, self.region) for a, r in replication_destinations(config, data_class, source)):
+                    sources.append(
+                        ReplicaSource(
+                            account_id=source.id,
+                            role_arn=names.records_replication_role_arn(data_class.name, source.id, source_region),
+                        )
+                    )
         writers = None
         if data_class.instrument_data:
             registered = instruments_at(config, me.role, self.region, data_class.name)

@@ -113,7 +113,7 @@ class SignatureServiceStack(GxpStack):
             )
             acknowledge(
                 policy,
-                [f"AwsSolutions-IAM5[Resource::arn:aws:kms:{self.region}:{self.account}:key/*]"],
+                [f"AwsSolutions-IAM5[Resource::arn:aws:kms:{self.region}:{spec.records_key_account or self.account}:key/*]"],
                 "IAM cannot name a KMS key by alias for Decrypt; kms:ResourceAliases limits the statement to the records "
                 "keys of this estate and kms:ViaService to reads through S3",
             )

@@ -25,7 +25,10 @@ DEPLOYMENT_ROLE_EXEMPTION = "arn:aws:iam::*:role/cdk-*-cfn-exec-role-*"
 
 def log_buckets(ctx) -> list[str] | None:
     names = ctx.names
-    return None if names is None else [names.trail_bucket, names.config_bucket, names.access_log_bucket]
+    if names is None:
+        return None
+    # The change records (Annex 11 10) are kept beside the audit trail, under the same protection.
+    return [names.trail_bucket, names.config_bucket, names.access_log_bucket, names.evidence_bucket]
 
 
 def check(unit, ctx):
@@ -44,8 +47,8 @@ CONTROL = Control(
     id="GXP-SCP-02",
     title="Log archive cannot be weakened",
     statement=(
-        "The SCPs that bind each organizational unit deny deleting the audit-trail, Config-history and access-log "
-        "buckets or their object versions, and changing their policy, Object Lock, lifecycle, versioning or "
+        "The SCPs that bind each organizational unit deny deleting the audit-trail, Config-history, access-log and "
+        "change-record buckets or their object versions, and changing their policy, Object Lock, lifecycle, versioning or "
         f"encryption, exempting no principal beyond the deployment role ({DEPLOYMENT_ROLE_EXEMPTION})."
     ),
     part11={

@@ -4,22 +4,35 @@ from __future__ import annotations
 
 import json
 
+from ...config.change_control import RELEASE_MEANING
+from ...naming import CHANGE_RECORD_PREFIX
 from ..cfn import Unresolved
 from ..model import REGULATED_ONLY, Control, cannot_prove, compliant, non_compliant, not_applicable
 from ._service import is_signing_function, service_check, service_functions, variable
 
 VARIABLE = "SIGNING_POLICY"
+# The deployment account's service signs one record class: the pipeline's change records.
+CHANGE_RECORD_CLASS = "change-record"
 COMPARED = ("meanings", "grants", "sequences", "record_classes")
 
 
 def expected_policy(function, ctx) -> dict | Unresolved:
-    """The policy the validated config implies for the records buckets of this account and region."""
+    """The policy the validated config implies for the records buckets of this account and region (in the
+    deployment account: the change records, signed only "approved-for-release" by the release approvers)."""
     account, region = function.stack.account, function.region
     if ctx.config is None:
         return Unresolved("the signing policy comes from the config, which was not given")
     if not (isinstance(account, str) and isinstance(region, str)):
         return Unresolved("the records buckets are named by account and region, which the stack does not state")
     settings, names = ctx.config.signatures, ctx.names
+    if ctx.account_kind(account) == "deployment":
+        groups = ctx.config.change_control.release.approver_groups
+        return {
+            "meanings": [RELEASE_MEANING],
+            "grants": {CHANGE_RECORD_CLASS: {group: [RELEASE_MEANING] for group in groups}},
+            "sequences": {},
+            "record_classes": {f"{names.evidence_bucket}/{CHANGE_RECORD_PREFIX}": CHANGE_RECORD_CLASS},
+        }
     return {
         "meanings": sorted(settings.meanings),
         "grants": ctx.signature_grants,

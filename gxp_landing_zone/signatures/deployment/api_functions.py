@@ -71,7 +71,7 @@ def add_api_functions(
         iam.PolicyStatement(
             sid="DecryptRecordsThroughS3",
             actions=["kms:Decrypt"],
-            resources=[f"arn:aws:kms:{region}:{account}:key/*"],
+            resources=[f"arn:aws:kms:{region}:{spec.records_key_account or account}:key/*"],
             conditions={
                 "StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"},
                 "ForAnyValue:StringEquals": {"kms:ResourceAliases": list(spec.records_key_aliases)},

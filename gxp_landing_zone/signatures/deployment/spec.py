@@ -32,3 +32,6 @@ class SignatureServiceSpec:
     unsealed_before: str | None = None
     # AWS Backup's role here: it backs the ledger up and restores it through DynamoDB (Annex 11 7.2).
     backup_role_arn: str | None = None
+    # The account whose keys encrypt the records buckets, when they are another account's (the change
+    # records the deployment account's service signs live in the log archive); default this account.
+    records_key_account: str | None = None
