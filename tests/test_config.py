@@ -118,7 +118,9 @@ MALFORMED = [
 
 
 def test_reference_config_loads(reference_config):
-    assert [a.role for a in reference_config.regulated_accounts] == ["regulated-us", "regulated-eu", "regulated-jp"]
+    assert [a.role for a in reference_config.regulated_accounts] == [
+        "regulated-us", "regulated-eu", "regulated-jp", "validation-us", "validation-eu", "validation-jp",
+    ]
     assert reference_config.audit_log.days >= max(c.days for c in reference_config.data_classes)
 
 
