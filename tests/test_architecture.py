@@ -1,7 +1,8 @@
 """The package's shape, read from its source (nothing is imported):
 
-- checks never import what they check: nothing under controls/, check/ or validation/ imports the
-  constructs or the stacks (a weakened construct would otherwise carry its check along with it);
+- checks never import what they check: nothing under controls/, check/, validation/ or change_control/
+  (the pipeline's release gate and change records) imports the constructs or the stacks (a weakened
+  construct would otherwise carry its check along with it);
 - no import cycles, function-level imports included (a cycle hidden in a function is still a cycle);
 - every module can be read in one sitting.
 """
@@ -14,7 +15,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "gxp_landing_zone"
-CHECKERS = ("gxp_landing_zone.controls", "gxp_landing_zone.check", "gxp_landing_zone.validation")
+CHECKERS = ("gxp_landing_zone.controls", "gxp_landing_zone.check", "gxp_landing_zone.validation",
+            "gxp_landing_zone.change_control")
 CHECKED = ("gxp_landing_zone.constructs", "gxp_landing_zone.stacks")
 MAX_LINES = 400
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field, field_validator, model_validator
 
+from .access import GROUP_ID
 from .base import Strict
 from .signatures import GROUP
 
@@ -191,8 +192,6 @@ class BreakGlass(Strict):
     @field_validator("group_id")
     @classmethod
     def _group(cls, value: str) -> str:
-        from .access import GROUP_ID
-
         if not GROUP_ID.fullmatch(value):
             raise ValueError(
                 f"{value!r} is not an IAM Identity Center group ID; copy the Group ID from Identity Center, "

@@ -29,6 +29,10 @@ from constructs import Construct
 STEP_VARIABLE = "GXP_PIPELINE_STEP"
 RUNTIME = {"python": "3.11", "nodejs": "20"}
 MODULE = "gxp_landing_zone.change_control"
+# What each step is, as GXP_PIPELINE_STEP states it.
+SELF_MUTATION_STEP = "self-mutation"
+RELEASE_GATE_STEP = "release-gate"
+GATE_ARGUMENTS = "gate"
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,12 @@ class PromotionPipeline(Construct):
             cross_account_keys=True,
             cli_version=spec.cdk_cli_version,
             self_mutation=True,
+            # Marked like every step, so the controls tell the pipeline's update of itself from a deployment.
+            self_mutation_code_build_defaults=pipelines.CodeBuildOptions(
+                build_environment=codebuild.BuildEnvironment(
+                    environment_variables={STEP_VARIABLE: codebuild.BuildEnvironmentVariable(value=SELF_MUTATION_STEP)}
+                )
+            ),
             docker_enabled_for_synth=False,
         )
         validation = self._deploy("DeployValidation", "deploy:validation", spec.validation_stacks)
@@ -115,8 +125,8 @@ class PromotionPipeline(Construct):
 
         candidate = self._record("ChangeRecord", "record:candidate", "candidate")
         gate = self._module_step(
-            "ReleaseGate", "release-gate", "release",
-            f"gate --config {spec.config_path} --cdk-out cdk.out --wait-hours {spec.release_wait_hours}",
+            "ReleaseGate", RELEASE_GATE_STEP, "release",
+            f"{GATE_ARGUMENTS} --config {spec.config_path} --cdk-out cdk.out --wait-hours {spec.release_wait_hours}",
             timeout=Duration.hours(spec.release_wait_hours).plus(Duration.minutes(15)),
         )
         gate.add_step_dependency(candidate)

@@ -29,7 +29,8 @@ REGULATED_ONLY = "regulated"
 
 # Account kinds, as the config names them.
 MANAGEMENT, LOG_ARCHIVE, AUDIT, REGULATED, RESEARCH = "management", "log-archive", "audit", "regulated", "research"
-ALL_KINDS = frozenset({MANAGEMENT, LOG_ARCHIVE, AUDIT, REGULATED, RESEARCH})
+DEPLOYMENT = "deployment"
+ALL_KINDS = frozenset({MANAGEMENT, LOG_ARCHIVE, AUDIT, REGULATED, RESEARCH, DEPLOYMENT})
 
 
 class Outcome(str, Enum):

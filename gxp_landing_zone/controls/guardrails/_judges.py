@@ -93,10 +93,11 @@ def condition_of(statement: Statement) -> dict | Judgement:
     return condition
 
 
-def exempting_at_most(pattern: str) -> Judge:
+def exempting_at_most(pattern: str, *more: str) -> Judge:
     """The Deny holds for every principal except those whose ARN matches an exemption no wider than
-    ``pattern`` (an ``ArnNotLike aws:PrincipalArn`` condition, or its equivalents); any other
-    condition narrows the Deny and is refused."""
+    ``pattern`` (or one of ``more``) - an ``ArnNotLike aws:PrincipalArn`` condition, or its equivalents;
+    any other condition narrows the Deny and is refused."""
+    patterns = (pattern, *more)
 
     def judge(statement: Statement) -> Judgement:
         condition = condition_of(statement)
@@ -109,8 +110,8 @@ def exempting_at_most(pattern: str) -> Judge:
                 if glob is None or key.lower() != "aws:principalarn":
                     return False, f"it applies only when {operator} {key} {values} holds"
                 for value in as_list(values):
-                    if not isinstance(value, str) or not within(value, pattern, glob):
-                        return False, f"it exempts {value}, wider than {pattern}"
+                    if not isinstance(value, str) or not any(within(value, p, glob) for p in patterns):
+                        return False, f"it exempts {value}, wider than {' or '.join(patterns)}"
                     exempt.append(value)
         return True, f"exempt: {', '.join(exempt)}" if exempt else ""
 
