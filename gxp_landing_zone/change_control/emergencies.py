@@ -73,7 +73,8 @@ def load(root: Path, config) -> list[Emergency]:
         try:
             emergency = Emergency.model_validate(data)
         except ValidationError as exc:
-            lines = [f"  {'.'.join(map(str, e['loc'])) or '(top level)'}: {e['msg']}" for e in exc.errors(include_url=False)]
+            lines = [f"  {'.'.join(map(str, e['loc'])) or '(top level)'}: {e['msg'].removeprefix('Value error, ')}"
+                     for e in exc.errors(include_url=False)]
             raise ConfigError(f"{path}: {len(lines)} problem(s) in the emergency record:\n" + "\n".join(lines)) from None
         if emergency.account not in roles:
             raise ConfigError(f"{path}: account: '{emergency.account}' is not a regulated or validation account of the config")
