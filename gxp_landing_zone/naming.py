@@ -55,6 +55,7 @@ SCP_DEPLOYMENT_ROLES_ONLY_FOR_PIPELINE = "gxp-deployment-roles-only-for-pipeline
 # Change control (config/change_control.py): the pipeline in the deployment account, the roles its steps
 # run under, the roles they assume in the accounts they qualify, and where change records are kept.
 PIPELINE_NAME = "gxp-promotion"
+PIPELINE_ARTIFACT_KEY_ALIAS = "alias/gxp/pipeline-artifacts"
 PIPELINE_ROLE_PREFIX = "gxp-pipeline-"
 PIPELINE_STEPS = ("synth", "deploy", "iq", "oq", "record", "release")
 IQ_READER_ROLE = "gxp-iq-reader"

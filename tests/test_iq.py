@@ -19,7 +19,7 @@ from gxp_landing_zone.config import load_config
 from gxp_landing_zone.constructs import guardrails
 from gxp_landing_zone.constructs.gxp_bucket import DENIED_OUTSIDE_DEPLOYMENT, DENIED_TO_ALL, RETENTION_SETTING_ACTIONS
 from gxp_landing_zone.config.regions import REGION_JURISDICTION, regions_in
-from gxp_landing_zone.naming import Names, scp_bedrock_residency, scp_residency
+from gxp_landing_zone.naming import BREAK_GLASS_ROLE_PATTERN, Names, scp_bedrock_residency, scp_residency
 from gxp_landing_zone.constructs.managed_key import KEY_ADMIN_ACTIONS
 from gxp_landing_zone.controls.registry import all_controls
 from gxp_landing_zone.naming import TRAIL_LOGS_KEY_ALIAS
@@ -58,7 +58,7 @@ def session_for(account_id: str) -> boto3.Session:
 
 
 def bucket_policy(bucket: str, *, tls=True, destroy=True, weaken=True, log_delivery=False, floor_days=None,
-                  governance=True) -> str:
+                  governance=True, pipeline_writes: str | None = None) -> str:
     arn, objects = f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"
     statements = []
     if tls:
@@ -80,6 +80,11 @@ def bucket_policy(bucket: str, *, tls=True, destroy=True, weaken=True, log_deliv
             statements.append({"Sid": "DenyGovernanceModeOnWrite", "Effect": "Deny", "Principal": {"AWS": "*"},
                                "Action": RETENTION_SETTING_ACTIONS, "Resource": objects,
                                "Condition": {"StringEquals": {"s3:object-lock-mode": "GOVERNANCE"}}})
+    if pipeline_writes is not None:
+        # The evidence bucket: change records are written only by the pipeline's roles (stacks/log_archive.py).
+        statements.append({"Sid": "DenyChangeRecordsOutsideThePipeline", "Effect": "Deny", "Principal": {"AWS": "*"},
+                           "Action": ["s3:PutObject", "s3:PutObjectRetention", "s3:PutObjectLegalHold"], "Resource": objects,
+                           "Condition": {"ArnNotLike": {"aws:PrincipalArn": pipeline_writes}}})
     if log_delivery:
         # As CDK adds to a server-access-log target; moto refuses put_bucket_logging without it.
         statements.append({"Sid": "S3ServerAccessLogs", "Effect": "Allow",
@@ -130,18 +135,22 @@ def build_log_archive(session: boto3.Session, config, names: Names) -> None:
     s3.create_bucket(Bucket=names.access_log_bucket)
     s3.create_bucket(Bucket=names.trail_bucket, ObjectLockEnabledForBucket=True)
     s3.create_bucket(Bucket=names.config_bucket)
-    s3.put_object_lock_configuration(
-        Bucket=names.trail_bucket,
-        ObjectLockConfiguration={
-            "ObjectLockEnabled": "Enabled",
-            "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": config.audit_log.days}},
-        },
-    )
-    for bucket in (names.access_log_bucket, names.trail_bucket, names.config_bucket):
+    s3.create_bucket(Bucket=names.evidence_bucket, ObjectLockEnabledForBucket=True)
+    locked = (names.trail_bucket, names.evidence_bucket)
+    for bucket in locked:
+        s3.put_object_lock_configuration(
+            Bucket=bucket,
+            ObjectLockConfiguration={
+                "ObjectLockEnabled": "Enabled",
+                "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": config.audit_log.days}},
+            },
+        )
+    for bucket in (names.access_log_bucket, *locked, names.config_bucket):
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-        floor = config.audit_log.days if bucket == names.trail_bucket else None
+        floor = config.audit_log.days if bucket in locked else None
+        writers = names.pipeline_role_pattern() if bucket == names.evidence_bucket else None
         s3.put_bucket_policy(Bucket=bucket, Policy=bucket_policy(
-            bucket, log_delivery=bucket == names.access_log_bucket, floor_days=floor))
+            bucket, log_delivery=bucket == names.access_log_bucket, floor_days=floor, pipeline_writes=writers))
         s3.put_public_access_block(
             Bucket=bucket,
             PublicAccessBlockConfiguration={
@@ -150,17 +159,23 @@ def build_log_archive(session: boto3.Session, config, names: Names) -> None:
         )
     # GxpBucket tags every bucket with the retention class it serves (stacks/log_archive.py).
     for bucket, retention_class in ((names.access_log_bucket, "access-log"), (names.trail_bucket, "audit-log"),
-                                    (names.config_bucket, "config-history")):
+                                    (names.config_bucket, "config-history"), (names.evidence_bucket, "change-record")):
         s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "gxp:retention-class", "Value": retention_class}]})
     s3.put_bucket_encryption(Bucket=names.access_log_bucket, ServerSideEncryptionConfiguration={
         "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
-    for bucket, prefix in ((names.trail_bucket, "audit-trail/"), (names.config_bucket, "config-history/")):
+    for bucket, prefix in ((names.trail_bucket, "audit-trail/"), (names.config_bucket, "config-history/"),
+                           (names.evidence_bucket, "evidence/")):
         s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus={
             "LoggingEnabled": {"TargetBucket": names.access_log_bucket, "TargetPrefix": prefix}})
         s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [{
             "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": names.log_archive_key_arn},
             "BucketKeyEnabled": True}]})
     build_config_recorder(session, names, config.log_archive.id)
+
+
+def put_evidence_policy(session: boto3.Session, config, names: Names) -> None:
+    session.client("s3").put_bucket_policy(Bucket=names.evidence_bucket, Policy=bucket_policy(
+        names.evidence_bucket, floor_days=config.audit_log.days, pipeline_writes=names.pipeline_role_pattern()))
 
 
 def build_config_recorder(session: boto3.Session, names: Names, account_id: str) -> None:
@@ -200,7 +215,7 @@ def build_management(session: boto3.Session, config, names: Names) -> str:
     org.create_organization(FeatureSet="ALL")
     root = org.list_roots()["Roots"][0]["Id"]
     regulated_ou = org.create_organizational_unit(ParentId=root, Name="Regulated")["OrganizationalUnit"]["Id"]
-    logs = [names.trail_bucket, names.config_bucket, names.access_log_bucket]
+    logs = [names.trail_bucket, names.config_bucket, names.access_log_bucket, names.evidence_bucket]
     for name, document, target in (
         ("gxp-protect-audit-substrate", guardrails.protect_audit_substrate(logs), root),
         ("gxp-deny-root-and-leaving", guardrails.deny_root_and_leaving(), root),
@@ -213,13 +228,24 @@ def build_management(session: boto3.Session, config, names: Names) -> str:
 
 
 def build_residency(session: boto3.Session, config) -> dict[str, str]:
-    """The residency SCPs on the regulated accounts. moto attaches policies only to accounts it
-    created, so each regulated account is created here; returns role -> the ID moto gave it."""
+    """The residency SCPs on the regulated accounts, and the pipeline's SCPs (stacks/organization.py). moto
+    attaches policies only to accounts it created, so each regulated account and the deployment account
+    are created here; returns role -> the ID moto gave it."""
     org = session.client("organizations")
     ids = {
         a.role: org.create_account(AccountName=a.role, Email=f"{a.role}@example.com")["CreateAccountStatus"]["AccountId"]
-        for a in config.regulated_accounts
+        for a in [*config.regulated_accounts, config.account("deployment")]
     }
+    names = Names(with_account_ids(config, ids))
+    regulated_ou = next(u["Id"] for u in org.list_organizational_units_for_parent(ParentId=org.list_roots()["Roots"][0]["Id"])[
+        "OrganizationalUnits"] if u["Name"] == "Regulated")
+    for name, document, target in (
+        ("gxp-deploy-only-through-pipeline", guardrails.deploy_only_through_pipeline(BREAK_GLASS_ROLE_PATTERN), regulated_ou),
+        ("gxp-deployment-roles-only-for-pipeline", guardrails.deployment_roles_only_for_pipeline(
+            [ids[a.role] for a in config.regulated_accounts], names.pipeline_role_pattern()), ids["deployment"]),
+    ):
+        policy = org.create_policy(Name=name, Description=name, Type="SERVICE_CONTROL_POLICY", Content=json.dumps(document))
+        org.attach_policy(PolicyId=policy["Policy"]["PolicySummary"]["Id"], TargetId=target)
     for jurisdiction in sorted({a.jurisdiction for a in config.regulated_accounts}):
         inside = [r for r in config.allowed_regions if REGION_JURISDICTION[r] == jurisdiction]
         for name, document in ((scp_residency(jurisdiction), guardrails.keep_data_in_jurisdiction(inside)),
@@ -251,6 +277,8 @@ def estate():
         build_governance(sessions, config, names)
         # Only the management account's SCP checks read the regulated accounts' IDs.
         config = with_account_ids(config, build_residency(sessions["management"], config))
+        # The deployment account now has the ID moto gave it: the evidence bucket names its pipeline roles.
+        put_evidence_policy(sessions["log-archive"], config, Names(config))
         yield config, Names(config), sessions
 
 
@@ -261,11 +289,11 @@ def failing(results) -> set[str]:
 # -- everything correct --------------------------------------------------------------------------
 
 EXPECTED = {
-    "log-archive": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04", "GXP-EC2-03", "GXP-BAK-01"}
+    "log-archive": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04", "GXP-EC2-03", "GXP-BAK-01", "GXP-CHG-04"}
     | {f"GXP-S3-{i:02d}" for i in range(1, 11)} | GOVERNANCE["log-archive"],
     "management": {"GXP-KEY-01", "GXP-CFG-01", "GXP-CFG-04", "GXP-EC2-03"}
     | {f"GXP-TRAIL-0{i}" for i in range(1, 5)}
-    | {f"GXP-SCP-0{i}" for i in range(1, 7)} | {"GXP-AI-09"}
+    | {f"GXP-SCP-0{i}" for i in range(1, 7)} | {"GXP-AI-09", "GXP-CHG-03"}
     | GOVERNANCE["management"],
 }
 
@@ -304,7 +332,7 @@ def _update_scp(s, name, document):
 
 
 def _all_logs(n):
-    return [n.trail_bucket, n.config_bucket, n.access_log_bucket]
+    return [n.trail_bucket, n.config_bucket, n.access_log_bucket, n.evidence_bucket]
 
 
 def _without_statement(document, sid):

@@ -39,9 +39,9 @@ def test_every_records_resource_is_retained(records):
                 assert resource.get("UpdateReplacePolicy") == "Retain", f"{name}/{logical_id}"
             if resource["Type"] == "AWS::KMS::Key":
                 assert resource["Properties"]["PendingWindowInDays"] == 30
-    # 3 stacks x (4 classes x (bucket, policy, key) + access-log bucket and policy + the key of the intake
-    # check's logs, there being an instrument-data class)
-    assert checked == 3 * (4 * 3 + 2 + 1)
+    # 6 stacks (3 production, 3 validation) x (4 classes x (bucket, policy, key) + access-log bucket and policy
+    # + the key of the intake check's logs, there being an instrument-data class)
+    assert checked == 6 * (4 * 3 + 2 + 1)
 
 
 def test_records_buckets_lock_each_class_for_its_retention(records, reference_config):
@@ -73,9 +73,13 @@ def test_only_de_identified_classes_replicate(records, reference_config):
                 assert data_class in de_identified
                 replicating[name] = [r["Destination"]["Bucket"] for r in config["Rules"]]
     us = Names(reference_config).records_bucket("deidentified-analytics", "444444444444", "us-east-1")
+    # Validation accounts mirror production's replication among themselves: test data never reaches production.
+    validation_us = Names(reference_config).records_bucket("deidentified-analytics", "999999999901", "us-east-1")
     assert replicating == {
         "Records-regulated-eu-eu-central-1": [f"arn:aws:s3:::{us}"],
         "Records-regulated-jp-ap-northeast-1": [f"arn:aws:s3:::{us}"],
+        "Records-validation-eu-eu-central-1": [f"arn:aws:s3:::{validation_us}"],
+        "Records-validation-jp-ap-northeast-1": [f"arn:aws:s3:::{validation_us}"],
     }
 
 

@@ -42,7 +42,7 @@ def test_records_csv_markdown_and_html(synthesized):
     files = _files(synthesized)
     with files["records.csv"].open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == 12
+    assert len(rows) == 24  # 3 production and 3 validation accounts x 4 classes
     assert {r["jurisdiction"] for r in rows} == {"US", "EU", "JP"}
     assert next(r for r in rows if r["data_class"] == "raw-lab-data")["replication_targets"] == "none"
     markdown = files["traceability.md"].read_text(encoding="utf-8")

@@ -37,6 +37,11 @@ def expected_stack_names(config) -> list[str]:
     names += [stack_id("BackupCopy", a, config.backup.copy_regions[a.role]) for a in config.regulated_accounts]
     names += [stack_id("Backup", config.log_archive, home),
               stack_id("BackupCopy", config.log_archive, config.backup.log_archive_copy_region)]
+    # Change control: the pipeline and the release signature service in the deployment account, the OQ role
+    # once per validation account.
+    deployment = config.account("deployment")
+    names += [stack_id("Pipeline", deployment, home), stack_id("Signatures", deployment, home)]
+    names += [stack_id("Qualification", a, config.workload_regions(a)[0]) for a in config.regulated_accounts if a.is_validation]
     return names
 
 

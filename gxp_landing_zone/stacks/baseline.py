@@ -103,7 +103,7 @@ def add_baseline(scope: Construct, *, config: EstateConfig, names: Names) -> Con
 
 def add_iq_reader(scope: Construct, *, config: EstateConfig, names: Names, home: CfnCondition) -> iam.Role:
     """The role the pipeline's IQ step reads each account through (Annex 11 4, 10): configuration only,
-    never record content, and only the pipeline's IQ role may assume it. IAM is global, so it is made in
+    never record content, and only the pipeline's IQ and change-record roles may assume it. IAM is global, so it is made in
     the home region's instance."""
     deployment = config.account("deployment")
     role = iam.Role(
@@ -113,7 +113,8 @@ def add_iq_reader(scope: Construct, *, config: EstateConfig, names: Names, home:
         # Named by condition, not as principal: a trust policy naming a role that does not exist yet is
         # refused, and the member baselines deploy before the pipeline.
         assumed_by=iam.AccountPrincipal(deployment.id).with_conditions(
-            {"ArnEquals": {"aws:PrincipalArn": names.pipeline_role_arn("iq")}}
+            # The IQ step, and the change-record step reading a break-glass session's CloudTrail events.
+            {"ArnEquals": {"aws:PrincipalArn": [names.pipeline_role_arn("iq"), names.pipeline_role_arn("record")]}}
         ),
         description="Installation qualification by the promotion pipeline: reads configuration, never record content",
         max_session_duration=Duration.hours(1),

@@ -12,7 +12,9 @@ from ..constructs.gxp_bucket import GxpBucket
 from ..constructs.managed_key import ManagedKey, aliased_key_statement
 from ..constructs.wildcard_grants import acknowledge_wildcards
 from ..constructs.promotion_pipeline import PromotionPipeline, PromotionSpec, SourceSpec, cdk_cli_version, step_role
-from ..naming import CHANGE_RECORD_PREFIX, IQ_READER_ROLE, OQ_EXECUTOR_ROLE, PIPELINE_NAME, PIPELINE_ROLE_PREFIX
+from ..naming import (
+    CHANGE_RECORD_PREFIX, IQ_READER_ROLE, OQ_EXECUTOR_ROLE, PIPELINE_ARTIFACT_KEY_ALIAS, PIPELINE_NAME, PIPELINE_ROLE_PREFIX,
+)
 from ..topology import stack_id
 from .base import GxpStack
 
@@ -29,7 +31,7 @@ class PipelineStack(GxpStack):
         super().__init__(scope, **kwargs)
         config, names = self.config, self.names
         control = config.change_control
-        self.key = ManagedKey(self, "ArtifactKey", alias="alias/gxp/pipeline-artifacts", description="Encrypts pipeline artifacts")
+        self.key = ManagedKey(self, "ArtifactKey", alias=PIPELINE_ARTIFACT_KEY_ALIAS, description="Encrypts pipeline artifacts")
         self.access_logs = GxpBucket(
             self, "ArtifactAccessLogBucket", bucket_name=names.pipeline_access_log_bucket,
             encryption_key=None, retention_class="access-log",

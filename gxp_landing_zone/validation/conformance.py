@@ -57,7 +57,6 @@ NOT_DEPLOYED = {
     "elb-": ("load balancers", ("AWS::ElasticLoadBalancing::LoadBalancer", "AWS::ElasticLoadBalancingV2::LoadBalancer")),
     "elbv2-": ("load balancers", ("AWS::ElasticLoadBalancingV2::LoadBalancer",)),
     "autoscaling-": ("EC2 Auto Scaling groups or launch configurations", ("AWS::AutoScaling::AutoScalingGroup", "AWS::AutoScaling::LaunchConfiguration")),
-    "codebuild-": ("CodeBuild projects", ("AWS::CodeBuild::Project",)),
     "db-instance-": ("RDS databases", ("AWS::RDS::DBInstance",)),
     "rds-": ("RDS databases", ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster")),
     "dms-": ("DMS replication instances", ("AWS::DMS::ReplicationInstance",)),

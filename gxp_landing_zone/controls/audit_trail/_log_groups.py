@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...topology import runs_compute, runs_genai
 from ..deployed.logs import log_groups
-from ..model import ALL_KINDS, MANAGEMENT, REGULATED, DeployedCheck
+from ..model import ALL_KINDS, DEPLOYMENT, MANAGEMENT, REGULATED, DeployedCheck
 
 # Every stack tags its resources with the account role; log groups with generated names (Lambda,
 # API access logs) are found by it.
@@ -21,7 +21,8 @@ def named_log_groups(reader) -> list[str]:
     named = []
     if reader.kind == MANAGEMENT:
         named.append(trail_log_group(reader.names))
-    if reader.kind == REGULATED:
+    if reader.kind == REGULATED or (reader.kind == DEPLOYMENT and reader.region == reader.config.home_region):
+        # The signature service's firewall log; the deployment account's is the release signature service's.
         named.append(f"aws-waf-logs-gxp-esignatures-{reader.region}")
     if runs_compute(reader.config, reader.account):
         named.append(BATCH_JOB_LOG_GROUP)

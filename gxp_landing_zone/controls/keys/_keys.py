@@ -3,12 +3,12 @@ names the log-archive key (which the trail and AWS Config deliveries must use)."
 
 from __future__ import annotations
 
-from ...naming import TRAIL_LOGS_KEY_ALIAS
+from ...naming import PIPELINE_ARTIFACT_KEY_ALIAS, TRAIL_LOGS_KEY_ALIAS
 from ...topology import runs_compute, runs_genai
 from ..cfn import Joined, Ref, Unresolved, partition_of
 from ..deployed.kms import keys as read_keys
 from ..model import (
-    ALL_KINDS, AUDIT, LOG_ARCHIVE, MANAGEMENT, REGULATED, DeployedCheck, cannot_prove, compliant, non_compliant, show,
+    ALL_KINDS, AUDIT, DEPLOYMENT, LOG_ARCHIVE, MANAGEMENT, REGULATED, DeployedCheck, cannot_prove, compliant, non_compliant, show,
 )
 
 # Every key the estate makes carries an alias under this prefix.
@@ -26,6 +26,9 @@ def expected_aliases(reader) -> list[str]:
         REGULATED: [names.records_key_alias(c.name) for c in config.data_classes]
         + [names.signature_key_alias(), names.signature_seal_key_alias(), names.backup_key_alias]
         + ([names.records_function_key_alias] if any(c.instrument_data for c in config.data_classes) else []),
+        # The pipeline's artifacts and the release signature service, in the home region only.
+        DEPLOYMENT: [PIPELINE_ARTIFACT_KEY_ALIAS, names.signature_key_alias(), names.signature_seal_key_alias()]
+        if reader.region == config.home_region else [],
     }.get(reader.kind, [])
     if runs_compute(config, account):
         aliases.append(names.compute_key_alias)

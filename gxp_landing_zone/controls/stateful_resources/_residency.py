@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ...topology import runs_genai
 from ..deployed.s3 import bucket as read_bucket
-from ..model import LOG_ARCHIVE, REGULATED, RESEARCH
+from ..model import DEPLOYMENT, LOG_ARCHIVE, REGULATED, RESEARCH
 
 
 def estate_bucket_names(config, names, account, region: str) -> list[str]:
@@ -17,7 +17,13 @@ def estate_bucket_names(config, names, account, region: str) -> list[str]:
     kind = account.kind.value
     found = []
     if kind == LOG_ARCHIVE:
-        found += [names.trail_bucket, names.config_bucket, names.access_log_bucket]
+        found += [names.trail_bucket, names.config_bucket, names.access_log_bucket, names.evidence_bucket]
+    if kind == DEPLOYMENT and region == config.home_region:
+        # The pipeline's artifacts and the release signature service (stacks/pipeline.py, release_signatures.py).
+        found += [
+            names.pipeline_artifact_bucket, names.pipeline_access_log_bucket,
+            names.signature_manifest_bucket(account.id, region), names.signature_access_log_bucket(account.id, region),
+        ]
     if kind == REGULATED:
         found += [names.records_bucket(c.name, account.id, region) for c in config.data_classes]
         found += [

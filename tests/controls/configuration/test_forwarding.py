@@ -18,7 +18,7 @@ COMPLIANT_ONLY = {"newEvaluationResult": {"complianceType": ["COMPLIANT"]}}
 
 
 def rule(template: dict) -> dict:
-    return properties(template, "AWS::Events::Rule")
+    return properties(template, "AWS::Events::Rule", "ComplianceEventForwarder")
 
 
 def pattern(template: dict) -> dict:

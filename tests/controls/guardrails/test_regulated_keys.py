@@ -49,7 +49,7 @@ def test_a_unit_whose_name_is_unknown_may_be_the_regulated_one(reference, ctx):
         unit["Name"] = {"Fn::If": ["Prod", "Regulated", "Sandbox"]}
 
     # Every control that hangs on the Regulated unit cannot prove it is not the one.
-    assert fired(variant(reference[STACK], edit), ctx) == {CONTROL, "GXP-SCP-06", "GXP-AI-09"}
+    assert fired(variant(reference[STACK], edit), ctx) == {CONTROL, "GXP-SCP-06", "GXP-AI-09", "GXP-CHG-03"}
 
 
 @pytest.mark.parametrize(
