@@ -75,8 +75,8 @@ VALIDATION_OUT ?= validation-package
 
 # Records are verified against the qualification-records key's public key:
 #   python -m gxp_landing_zone.validation public-key --config $(CONFIG) --out record-key.pem
-validation-package: setup  ## the computer-system-validation package; IQ_RESULTS=dir / OQ_RESULTS=dir RECORD_KEY=record-key.pem add the executed IQ / OQ protocols; QA_RECORDS=qa.yaml; PDF=1 prints every document
-	$(PY) -m gxp_landing_zone.validation.package --config $(CONFIG) --out $(VALIDATION_OUT) $(if $(IQ_RESULTS),--iq-results $(IQ_RESULTS)) $(if $(OQ_RESULTS),--oq-results $(OQ_RESULTS)) $(if $(RECORD_KEY),--record-public-key $(RECORD_KEY)) $(if $(QA_RECORDS),--qa-records $(QA_RECORDS)) $(if $(PDF),--pdf)
+validation-package: setup  ## the computer-system-validation package; IQ_RESULTS=dir / OQ_RESULTS=dir RECORD_KEY=record-key.pem add the executed IQ / OQ protocols; QA_RECORDS=qa.yaml; CHANGE_RECORDS=dir the latest change records; PDF=1 prints every document
+	$(PY) -m gxp_landing_zone.validation.package --config $(CONFIG) --out $(VALIDATION_OUT) $(if $(IQ_RESULTS),--iq-results $(IQ_RESULTS)) $(if $(OQ_RESULTS),--oq-results $(OQ_RESULTS)) $(if $(RECORD_KEY),--record-public-key $(RECORD_KEY)) $(if $(QA_RECORDS),--qa-records $(QA_RECORDS)) $(if $(CHANGE_RECORDS),--change-records $(CHANGE_RECORDS)) $(if $(PDF),--pdf)
 
 bench: setup  ## synth wall time and peak memory, bare vs complete: 1x/3x/10x regulated accounts, 100 accounts
 	$(PY) -m gxp_landing_zone.bench

@@ -16,7 +16,7 @@ import boto3
 
 from ..config import Account, EstateConfig
 from ..topology import components
-from . import bootstrap, concurrency, identity_center, organization, service_roles, trusted_access
+from . import bootstrap, concurrency, identity_center, organization, pipeline_source, service_roles, trusted_access
 from .assembly import Assembly
 from .result import Check, ok
 
@@ -131,6 +131,9 @@ def account_run(
         regional = signed_in(session, account, where)
         if index == 0:  # IAM is global: the account's service-linked roles are checked once
             found += service_roles.checks(regional.client("iam"), config, account)
+        arn = config.change_control.source.connection_arn
+        if account.role == "deployment" and where == config.home_region and arn:
+            found.append(pipeline_source.connection(regional.client(pipeline_source.connection_service(arn)), arn))
         if where not in deploys:
             # Member baselines arrive by StackSet, which needs no CDK bootstrap in the member account.
             observed = f"not needed: the estate deploys no CDK stack of {role} there"

@@ -5,7 +5,9 @@ sign operation (tests/change_control/_release.py)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,8 @@ from gxp_landing_zone.change_control.evidence import canonical
 from gxp_landing_zone.change_control.synthesis_summary import assembly_hash, write_summary
 from gxp_landing_zone.config import load_config
 from gxp_landing_zone.naming import Names
+from gxp_landing_zone.validation.package import PackageError
+from gxp_landing_zone.validation.package.change_records import include_change_records
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = load_config(ROOT / "config" / "reference.yaml")
@@ -180,6 +184,25 @@ def test_the_validation_package_takes_the_latest_records(released, tmp_path):
     written = steps.fetch(world.session, CONFIG, tmp_path / "package-records", 5)
     assert [p.name for p in written] == ["change-record-exec-1.json"]
     assert (tmp_path / "package-records" / "change-record-exec-1.html").exists()
+    # `make validation-package CHANGE_RECORDS=...` copies them unchanged and lists them.
+    included = include_change_records(tmp_path / "package-records", tmp_path / "package")
+    assert sorted(p.name for p in included) == ["change-record-exec-1.html", "change-record-exec-1.json", "index.html"]
+    copy = tmp_path / "package" / "change-records" / "change-record-exec-1.json"
+    assert copy.read_bytes() == written[0].read_bytes()
+    index = (tmp_path / "package" / "change-records" / "index.html").read_text()
+    assert "exec-1" in index and COMMIT in index and hashlib.sha256(copy.read_bytes()).hexdigest() in index
+
+
+@pytest.mark.parametrize("make,expected", [
+    (lambda d: None, "is not a directory"),
+    (lambda d: d.mkdir(), "holds no change-record-*.json"),
+    (lambda d: (d.mkdir(), (d / "change-record-x.json").write_text('{"kind": "release-candidate"}')), "is not a complete change record"),
+    (lambda d: (d.mkdir(), (d / "change-record-x.json").write_text("{")), "is not a readable JSON change record"),
+])
+def test_the_package_refuses_what_is_not_a_change_record(tmp_path, make, expected):
+    make(tmp_path / "records")
+    with pytest.raises(PackageError, match=f"--change-records: .*{re.escape(expected)}"):
+        include_change_records(tmp_path / "records", tmp_path / "package")
 
 
 def test_a_step_without_its_execution_says_so(monkeypatch, capsys, released, tmp_path):

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .builder import PackageError, build_package, read_results
+from .change_records import include_change_records
 
 __all__ = ["PackageError", "build_package", "generate", "read_results"]
 
@@ -42,10 +43,12 @@ def generate(
     record_public_key: str | Path | None = None,
     qa_records: str | Path | None = None,
     pdf: bool = False,
+    change_records: str | Path | None = None,
 ) -> "Written":
     """Write the package into ``out``. ``synthesis`` is a SynthesisResult whose templates are in ``cdk_out``;
     without one the estate is synthesized into ``cdk_out`` (required then). ``pdf``: print every document to
-    PDF with the headless Chromium of node_modules."""
+    PDF with the headless Chromium of node_modules. ``change_records``: a folder of change records fetched from
+    the evidence bucket, copied into the package."""
     from ...controls.registry import all_controls
     from ...synthesis import regime_rows, synthesize
     from ..catalog import load_catalog
@@ -67,6 +70,8 @@ def generate(
         except (OSError, ValueError) as exc:
             raise PackageError(f"--record-public-key {record_public_key}: {exc}") from None
     result_files = _results(iq_results, oq_results, key, {"iq": iq_protocol_sha256(config), "oq": oq_protocol_sha256()})
+    if change_records and not Path(change_records).is_dir():
+        raise PackageError(f"--change-records: {change_records} is not a directory; fetch the records into one first")
     if cdk_out is None:
         raise ValueError("cdk_out is required: the directory the estate's templates are (to be) in")
     if synthesis is None:
@@ -98,5 +103,7 @@ def generate(
                                     file_sha256(config_path), generated_at, package["protocol_hashes"])
     written = Written(write_package(package, Path(out), trace=trace, diagrams=diagrams_of(config, stacks), config=config,
                                     result_files=result_files, pdf=pdf))
+    if change_records:
+        written += include_change_records(change_records, Path(out))
     written.findings = list(synthesis.findings)
     return written

@@ -1,6 +1,6 @@
 """python -m gxp_landing_zone.validation.package --config config/reference.yaml --out validation-package/
     [--iq-results iq-results/] [--oq-results oq-results/] [--record-public-key record-key.pem]
-    [--qa-records qa-records.yaml] [--pdf] [--cdk-out DIR]
+    [--qa-records qa-records.yaml] [--change-records change-records/] [--pdf] [--cdk-out DIR]
 
 Exit codes: 0 package written, 1 package written but synthesis has open findings (the matrix shows the
 clauses not met), 2 config or input problem, 3 evidence refused (a record malformed, unsealed, broken,
@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
                                              "versions, qualification deviations")
     parser.add_argument("--pdf", action="store_true", help="also print every document to PDF (headless Chromium)")
     parser.add_argument("--cdk-out", help="synthesize into this directory (default: a temporary one)")
+    parser.add_argument("--change-records", help="directory of change records fetched with "
+                        "`python -m gxp_landing_zone.change_control fetch` (the latest ones)")
     args = parser.parse_args(argv)
 
     from ...config import ConfigError, load_config
@@ -57,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             cdk_out = Path(args.cdk_out or scratch)
             written = generate(config, out, config_path=args.config, cdk_out=cdk_out, iq_results=args.iq_results,
                                oq_results=args.oq_results, record_public_key=args.record_public_key,
-                               qa_records=args.qa_records, pdf=args.pdf)
+                               qa_records=args.qa_records, pdf=args.pdf, change_records=args.change_records)
             findings = written.findings
     except PackageError as exc:
         return _error(str(exc), exc.exit_code)

@@ -1,34 +1,39 @@
-"""The change-control runbook: how a change to the regulated boundary is proposed, reviewed, approved,
-deployed and re-qualified, and what record each step leaves (Annex 11 §10, 21 CFR 11.10(k))."""
+"""The change-control runbook: how a change to the regulated boundary goes from a pull request through the
+promotion pipeline to production, and what record each step leaves (Annex 11 §10, 21 CFR 11.10(k))."""
 
 from __future__ import annotations
 
 
 def change_control(config_path: str) -> list[dict]:
+    """The runbook as the promotion pipeline executes it (README "Change control"); every record it names is
+    written by the pipeline into the log archive's evidence bucket under Object Lock COMPLIANCE."""
+    evidence = "the evidence bucket (change-records/gxp-promotion/<execution>/)"
     return [
-        {"step": 1, "name": "Propose", "who": "Platform engineer",
-         "how": f"Change {config_path} or the code in a branch; open a pull request describing the change, its "
-                "reason and its GxP impact (which controls and clauses it touches).",
-         "record": "Pull request with change description and risk assessment."},
-        {"step": 2, "name": "Review", "who": "Second platform engineer and QA",
-         "how": "Run make test. Review the template snapshot diff (tests/__snapshots__/) - every changed "
-                "resource property of the regulated boundary - and the compliance report diff "
-                "(cdk.out/compliance/traceability.json, deviations.csv): any clause whose status changes, "
-                "any new deviation and its reason. Run make diff against the deployed accounts.",
-         "record": "Review approvals on the pull request; attached snapshot, report and cdk diff output."},
-        {"step": 3, "name": "Approve", "who": "System owner and QA",
-         "how": "Approve when the tests pass, no clause regresses and every new deviation is justified. "
-                "Regenerate this package (make validation-package) from the approved commit.",
-         "record": "Signed change record referencing the commit and the regenerated package."},
-        {"step": 4, "name": "Deploy", "who": "Platform engineer (deployment role only; SCPs deny others)",
-         "how": "make deploy from the approved commit; the CloudFormation execution role is the only principal "
-                "the guardrails let change the audit substrate.",
-         "record": "CloudFormation change sets and the CloudTrail events of the deployment."},
-        {"step": 5, "name": "Re-qualify", "who": "QA",
-         "how": "Run the IQ for every changed account and region (make iq), run the OQ in the validation account "
-                "(make oq; by hand for the tests it does not automate) where the changed controls are exercised, "
-                "then rebuild this package with --iq-results and --oq-results and file the executed protocols.",
-         "record": "Executed IQ/OQ protocols with passing results and sealed records that verify."},
+        {"step": 1, "name": "Propose and review", "who": "Platform engineer, second platform engineer",
+         "how": f"Change {config_path} or the code in a branch; open a pull request describing the change, its reason "
+                "and its GxP impact; review the template snapshot diff (tests/__snapshots__/) and the compliance report "
+                "diff; merge to the promoted branch.",
+         "record": "Pull request with description, risk assessment and review approvals."},
+        {"step": 2, "name": "Test and synthesize", "who": "Promotion pipeline (Synth step)",
+         "how": "The whole test suite, then the synthesis gate (a GXP finding fails the pipeline); cdk diff of every "
+                "stack against what is deployed, the controls and clauses it touches, acknowledgements added and removed.",
+         "record": "Test results, synthesis result and diff, in the release candidate."},
+        {"step": 3, "name": "Validate", "who": "Promotion pipeline (Validation stage)",
+         "how": "Deploy to the validation accounts (test data only), then the IQ in every validation account and the OQ "
+                "in each OQ target; a failed check stops the pipeline.",
+         "record": f"Hash-chained IQ and OQ records in {evidence}qualification/."},
+        {"step": 4, "name": "Release", "who": "QA release approver",
+         "how": "Review the release candidate and sign it through the deployment account's signature service with the "
+                "meaning approved-for-release; the release gate verifies the signature (this execution's record, a "
+                "current approver, that meaning) and says why it refuses any other.",
+         "record": f"Release candidate, Part 11 signature manifest and the gate's decision ({evidence}release.json)."},
+        {"step": 5, "name": "Deploy and re-qualify", "who": "Promotion pipeline (Production stage)",
+         "how": "Deploy to production in the estate's waves, then the IQ in every production account; the complete "
+                "change record is written last.",
+         "record": f"Production IQ records and the change record as JSON and HTML in {evidence}."},
+        {"step": 6, "name": "Emergency change", "who": "Break-glass group member, then QA",
+         "how": "Only when the pipeline cannot be used: the break-glass permission set (alerted on use); commit the fix "
+                "and a file under change-control/emergencies/; the next execution records what the session changed "
+                "and QA's release signature covers it.",
+         "record": "Break-glass alert; retrospective record under change-records/emergencies/."},
     ]
-
-
