@@ -65,7 +65,7 @@ iq: setup  ## Installation Qualification against a deployed account: make iq ROL
 	$(PY) -m gxp_landing_zone.validation.iq --config $(CONFIG) --account-role $(ROLE) --region $(REGION) --out iq-results/ $(if $(SIGNING_PROFILE),--signing-profile $(SIGNING_PROFILE))
 
 # The signature steps read the signer's ID token from GXP_OQ_SIGNER_ID_TOKEN (never an argument); without it they are not executed.
-oq: setup  ## Operational Qualification in a regulated validation account: make oq ROLE=regulated-us REGION=us-east-1 [DATA_CLASS=...] [SIGNATURE_API=https://...]
+oq: setup  ## Operational Qualification in a regulated validation account: make oq ROLE=validation-us REGION=us-east-1 [DATA_CLASS=...] [SIGNATURE_API=https://...]
 	$(PY) -m gxp_landing_zone.validation.oq --config $(CONFIG) --account-role $(ROLE) --region $(REGION) --out oq-results/ $(if $(DATA_CLASS),--data-class $(DATA_CLASS)) $(if $(SIGNATURE_API),--signature-api $(SIGNATURE_API)) $(if $(SIGNING_PROFILE),--signing-profile $(SIGNING_PROFILE))
 
 export-record: setup  ## one record version for an inspector: make export-record ROLE=regulated-us REGION=us-east-1 BUCKET=... KEY=... VERSION=... [LEDGER_TABLE=...] [AUDIT_PROFILE=...]

@@ -35,9 +35,11 @@ from gxp_landing_zone.validation.oq.runner import SIGNER_TOKEN_ENV
 from gxp_landing_zone.validation.record import verify_chain
 from tests.test_iq import REFERENCE_CONFIG, REGION, bucket_policy, build_config_recorder, session_for, without_any_credentials
 from tests.test_iq import fake_credentials  # noqa: F401  (autouse fixture: moto credentials)
-from tests.test_iq_workloads import REGULATED, build_records
+from tests.test_iq_workloads import build_records
 from tests.record_keys import make_signing_key
 
+# The OQ runs only in validation accounts (test data only).
+REGULATED = "validation-us"
 SIG_API = "https://abc123.execute-api.us-east-1.amazonaws.com/v1/"
 SIGNING_CLASS = "analytical-results"  # has record classes (batch-record, deviation) in the reference config
 
@@ -101,7 +103,7 @@ def enforce(session, *, skip=()):
 
 @pytest.fixture
 def validation():
-    """(config, names, session) for the regulated-us account, records and recorder built."""
+    """(config, names, session) for the validation-us account, records and recorder built."""
     with mock_aws():
         config = load_config(REFERENCE_CONFIG)
         names = Names(config)
@@ -215,7 +217,7 @@ def test_guard_missing_fails_that_step_and_is_restored(validation, guard):
         assert [k["mode"] for k in stray] == [LOCK_MODE[guard]]
     elif guard == "bucket outside the jurisdiction":
         cleanup = step(results, test_id, number, kind="clean-up")
-        assert cleanup.outcome == "pass" and "eu-central-1" in cleanup.resource  # regulated-us: first non-US region
+        assert cleanup.outcome == "pass" and "eu-central-1" in cleanup.resource  # validation-us: first non-US region
         assert not [b for b in session.client("s3").list_buckets()["Buckets"] if b["Name"].startswith("gxp-oq-")]
     else:  # plain HTTP: a read changes nothing, there is nothing to restore
         assert "plain HTTP" in step(results, test_id, number).observed
@@ -495,6 +497,7 @@ def test_cli_runs_and_exits_by_outcome(monkeypatch, capsys, tmp_path):
         (["--account-role", "lab"], 2, "unknown account role 'lab'"),
         (["--account-role", REGULATED, "--region", "eu-west-3"], 2, "region eu-west-3 is not in allowed_regions"),
         (["--account-role", "log-archive"], 2, "OQ runs in a regulated validation account"),
+        (["--account-role", "regulated-us"], 2, "OQ runs only in a validation account; regulated-us holds production records"),
         (["--account-role", REGULATED, "--region", "eu-central-1"], 2, "keeps no records in eu-central-1"),
         (["--account-role", REGULATED, "--data-class", "gene-data"], 2, "unknown data class 'gene-data'"),
         (["--account-role", REGULATED, "--meaning", "blessing"], 2, "unknown meaning 'blessing'"),

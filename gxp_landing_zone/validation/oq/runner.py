@@ -39,6 +39,12 @@ def validate_target(config: EstateConfig, account_role: str, region: str, data_c
             f"OQ runs in a regulated validation account; {account_role} is a {account.kind.value} account "
             f"(regulated accounts: {regulated})"
         )
+    if not account.is_validation:
+        validation = ", ".join(a.role for a in config.regulated_accounts if a.is_validation) or "none configured"
+        raise OqError(
+            f"OQ runs only in a validation account; {account_role} holds production records, and the OQ's test "
+            f"records would stay there under Object Lock (validation accounts: {validation})"
+        )
     if region not in config.workload_regions(account):
         raise OqError(
             f"{account_role} keeps no records in {region}; its workload regions are "
