@@ -136,3 +136,29 @@ def test_breaking_one_thing_fails_exactly_that_control(estate, case):  # noqa: F
     role, control_id, breaker = BREAKS[case]
     breaker(config, names, sessions)
     assert failing(run_iq(sessions[role], config, role, REGION)) == {control_id}
+
+
+def test_the_pipelines_iq_step_keeps_each_record_with_its_hash(estate):  # noqa: F811
+    """The IqValidation/IqProduction step's own code (change_control/qualify.py) on the estate in moto: the IQ
+    record lands in the execution's folder of the evidence bucket and the index cites it with its hash."""
+    import hashlib
+
+    from gxp_landing_zone.change_control.evidence import EvidenceStore
+    from gxp_landing_zone.change_control.qualify import index_of, qualify
+
+    config, names, sessions = estate
+    s3 = sessions["log-archive"].client("s3")
+    # The evidence bucket's policy refuses this test's caller, as it refuses every principal but the pipeline's
+    # roles; the step writes into a bucket of its own here.
+    with pytest.raises(s3.exceptions.ClientError, match="Forbidden"):
+        s3.put_object(Bucket=names.evidence_bucket, Key="change-records/x", Body=b"x")
+    s3.create_bucket(Bucket="pipeline-scratch-evidence", ObjectLockEnabledForBucket=True)
+    store = EvidenceStore(s3, "pipeline-scratch-evidence", PIPELINE_NAME)
+    found = qualify("iq", config, ["log-archive"], store=store, execution="exec-1",
+                    session_for=lambda account_id, role: sessions["log-archive"])
+    assert index_of(store, "exec-1", "iq", "production") == found
+    # The estate in moto is built in the home region only; there every check passes.
+    (first,) = [entry for entry in found if entry["region"] == REGION]
+    assert first["failed"] == 0, first
+    body = store.read(first["key"], first["version_id"])
+    assert hashlib.sha256(body).hexdigest() == first["sha256"] and first["entries"] > 0 and first["chain_head"]

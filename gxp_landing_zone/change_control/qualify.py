@@ -17,6 +17,7 @@ from ..controls.registry import all_controls
 from ..naming import IQ_READER_ROLE, OQ_EXECUTOR_ROLE
 from ..validation.iq.runner import deployed_applies, run_iq, write_results as write_iq
 from ..validation.oq.runner import run_oq, write_results as write_oq
+from ..validation.record import read_record
 from .evidence import EvidenceStore
 from .record import qualification_entry
 
@@ -51,7 +52,7 @@ def _run_one(kind, config, role, region, session, oq_class) -> tuple[list, Path]
     out = Path(tempfile.mkdtemp(prefix=f"gxp-{kind}-"))
     if kind == "iq":
         results = run_iq(session, config, role, region)
-        json_path, _ = write_iq(results, out, role, region)
+        json_path = write_iq(results, out, role, region).json
     else:
         results = run_oq(session, config, role, region, data_class=oq_class)
         json_path = write_oq(results, out, role, region).json
@@ -86,7 +87,7 @@ def qualify(
             media = {".json": "application/json", ".csv": "text/csv", ".html": "text/html"}[path.suffix]
             written = store.put(prefix + path.name, path.read_bytes(), media)
             stored = written if path.suffix == ".json" else stored
-        entries = json.loads(json_path.read_text())
+        entries = read_record(json_path)["entries"]
         return qualification_entry(kind, role, region, stored.to_dict(), entries)
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
