@@ -103,7 +103,7 @@ def test_an_unwritable_out_sends_the_record_to_a_temporary_directory(tmp_path):
 
 @pytest.mark.parametrize("command", ["iq", "oq"])
 def test_runner_bad_input_is_one_line(command, tmp_path, capsys, monkeypatch):
-    role = "log-archive" if command == "iq" else "regulated-us"
+    role = "log-archive" if command == "iq" else "validation-us"  # the OQ runs only in validation accounts
     base = [command, "--config", str(REFERENCE_CONFIG), "--region", REGION, "--account-role", role]
     a_file = tmp_path / "a-file"
     a_file.write_text("x")

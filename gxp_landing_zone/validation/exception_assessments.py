@@ -230,6 +230,44 @@ ASSESSMENTS = (
                "The back-up role carries AWS's managed policies for back-up and restore of S3 and DynamoDB.",
                "Only AWS Backup can assume it; the records, ledger and log-archive keys let it decrypt through S3 or "
                "DynamoDB only; recovery points sit in a vault under Vault Lock (GXP-BAK-01).", IAM_WILDCARD),
+    # -- change control (the promotion pipeline and the roles it qualifies through) ----------------------------------
+    Assessment("DEV-056", "The OQ attempts the changes the guardrails forbid", "medium",
+               "The OQ role in each validation account has AdministratorAccess, so that only the guardrail under test "
+               "refuses each attempt.",
+               "Validation accounts hold test data only; the SCPs still bind the role; only the pipeline's OQ step "
+               "may assume it (trust condition on its role ARN), for an hour; every call is in the organization trail.",
+               IAM_WILDCARD),
+    Assessment("DEV-057", "Read-only describe and get calls on every resource the IQ qualifies", "low",
+               "The IQ reader may read the configuration of any resource in the account.",
+               "Reads only, no record content; only the pipeline's IQ and change-record steps may assume it.",
+               IAM_WILDCARD),
+    Assessment("DEV-058", "AWS maintains SecurityAudit as services add configuration reads", "low",
+               "The IQ reader uses an AWS managed policy whose content AWS may extend.",
+               "SecurityAudit grants configuration and metadata reads only; the role's trust is limited to the "
+               "pipeline's IQ and change-record steps."),
+    Assessment("DEV-059", "Every project takes its source from the pipeline (source type CODEPIPELINE)", "low",
+               "The pipeline's CodeBuild projects have no source repository URL of their own.",
+               "Source comes only from the pipeline's artifact; the connection holds the repository access; no "
+               "credential is stored in a project."),
+    Assessment("DEV-060", "Pipeline artifacts are rebuilt from the source commit by any execution", "low",
+               "The pipeline's artifact and access-log buckets have no replica in a second region.",
+               "Artifacts are reproducible from the commit; each execution's evidence is its change record under "
+               "Object Lock COMPLIANCE in the log archive.", NO_REPLICA),
+    Assessment("DEV-061", "CDK Pipelines grants each action and CodeBuild project what its place in the pipeline needs",
+               "low",
+               "The pipeline's generated roles carry wildcard actions and resources on the pipeline's own artifact "
+               "bucket, key, log groups and report groups.",
+               "Every such grant stays inside the pipeline's own resources; the deployment account's SCP lets only "
+               "the pipeline's roles assume the regulated accounts' CDK roles (GXP-CHG-03).", IAM_WILDCARD),
+    Assessment("DEV-062", "The bootstrap roles carry the CDK qualifier and the region in their names", "low",
+               "The pipeline's step roles name the target accounts' CDK roles, the change records and the release "
+               "signature service's resources with wildcards.",
+               "Each wildcard is confined to one account and a name prefix; the regulated accounts' SCP and the "
+               "evidence bucket's policy admit only the pipeline's roles (GXP-CHG-03, GXP-CHG-04).", IAM_WILDCARD),
+    Assessment("DEV-063", "holds request metadata about pipeline artifacts", "low",
+               "Access logs of the pipeline's artifact bucket are encrypted with S3-managed keys (delivery supports "
+               "nothing else).",
+               "They hold request metadata only, never artifact or record content.", SSE_S3),
 )
 
 

@@ -133,4 +133,18 @@ UAT_SCRIPTS = (
           "Both, readable, with time, caller and model."),
          ("Try to delete the logged object.", "Refused: Object Lock COMPLIANCE retains it for the configured period."),
      ]},
+    {"id": "UAT-09", "title": "Release a change through the pipeline", "user": "QA release approver",
+     "requirements": ["UR-29"],
+     "steps": [
+         ("Open the execution's release candidate in the evidence bucket (change-records/gxp-promotion/"
+          "release-candidate.json, the version the ChangeRecord step wrote).",
+          "The commit, the cloud-assembly hash, the diff per stack, the controls and clauses touched, and passing "
+          "IQ and OQ records of every validation account with their hashes."),
+         ("Sign that version with the meaning approved-for-release in the deployment account's signature service.",
+          "The ReleaseGate step passes and the production waves start."),
+         ("In a later execution, sign the earlier execution's release candidate version instead.",
+          "The gate refuses: the signature approves another change record, and says so."),
+         ("After production, open the execution's change-record.html.",
+          "The outcome, the release signature's manifestation, and the production IQ records."),
+     ]},
 )

@@ -139,4 +139,9 @@ USER_NEEDS = (
              "release criteria; training data is scanned for personal data; a served model is watched for drift.",
              ("GXP-AI-07", "GXP-AI-08", "GXP-AI-11"),
              failure="A model's purpose, data or drift cannot be shown", severity=3, occurrence=2, detectability=2),
+    UserNeed("UR-29", QA, "No change reaches production unless it was tested and qualified in a validation account and "
+             "I released it with my electronic signature; every change, emergencies included, leaves a record no one "
+             "can alter.", ("GXP-CHG-01", "GXP-CHG-02", "GXP-CHG-03", "GXP-CHG-04"), uat=("UAT-09",),
+             failure="An unqualified or unapproved change reaches the regulated accounts", severity=4, occurrence=2,
+             detectability=3),
 )
