@@ -32,10 +32,15 @@ class QualificationStack(GxpStack):
             max_session_duration=Duration.hours(1),
             managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("AdministratorAccess")],
         )
+        # The OQ exercises no AI: Bedrock stays closed to the role whatever AdministratorAccess allows (GXP-AI-03).
+        iam.ManagedPolicy(self, "OqExecutorNoBedrock", roles=[self.oq_executor], statements=[iam.PolicyStatement(
+            sid="NoBedrock", effect=iam.Effect.DENY, actions=["bedrock:*"], resources=["*"],
+        )])
         acknowledge(
             self.oq_executor,
-            ["AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AdministratorAccess]"],
+            ["AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AdministratorAccess]", "GXP-AI-03"],
             "The OQ attempts the changes the guardrails forbid; IAM must allow each attempt so that the refusal it "
             "records comes from the SCP or bucket policy under test. Validation accounts hold test data only, the "
-            "SCPs still bind this role, and only the pipeline's OQ step can assume it",
+            "SCPs still bind this role, only the pipeline's OQ step can assume it, and the role's own policy denies "
+            "every Bedrock action",
         )
