@@ -40,6 +40,8 @@ def release_service(session, config, stack: str) -> tuple[SignatureService, Call
         s3=session.client("s3"),
         dynamodb=session.client("dynamodb"),
         events=session.client("events"),
+        kms=session.client("kms"),
+        seal_key=names.signature_seal_key_alias(),
         ledger_table=found[LEDGER_TYPE],
         manifest_bucket=names.signature_manifest_bucket(deployment.id, config.home_region),
         records_buckets={names.evidence_bucket},

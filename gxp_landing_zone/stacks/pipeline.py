@@ -185,4 +185,6 @@ class PipelineStack(GxpStack):
                 resources=[f"arn:aws:cognito-idp:{region}:{account}:userpool/*"],
             ),
             aliased_key_statement(["kms:Decrypt"], account=account, region=region, alias=names.signature_key_alias()),
+            aliased_key_statement(["kms:Verify", "kms:GetPublicKey", "kms:DescribeKey"], account=account, region=region,
+                                  alias=names.signature_seal_key_alias()),
         ]

@@ -23,6 +23,11 @@ class ReleaseSignaturesStack(SignatureServiceStack):
         # The release gate verifies signatures as the service does: it reads the ledger and the manifest
         # copies, both under the service's key. Named by condition: the gate's role is another stack's.
         gate = {"ArnEquals": {"aws:PrincipalArn": self.names.pipeline_role_arn("release")}}
+        # ... and checks each ledger entry's seal, as the service's verify function does.
+        self.service.seal_key.allow(
+            "ReleaseGateChecksSeals", iam.AccountPrincipal(self.account), ["kms:Verify", "kms:GetPublicKey", "kms:DescribeKey"],
+            gate,
+        )
         for service in ("dynamodb", "s3"):
             self.service.key.allow(
                 f"ReleaseGateReadsThrough{service.capitalize()}",
@@ -43,7 +48,11 @@ class ReleaseSignaturesStack(SignatureServiceStack):
             # A release signature is kept as long as the change record it signs.
             manifest_lock_days=config.audit_log.days,
             key_alias=names.signature_key_alias(),
+            seal_key_alias=names.signature_seal_key_alias(),
             signing_policy=self.signing_policy(),
+            # The estate's restrictions, as every signature service carries them (GXP-ESIG-12); the release
+            # meaning itself is granted to the approver groups alone by the policy below.
+            signing_restrictions=self.signing_restrictions(),
             auth_window_seconds=config.signatures.auth_window_seconds,
             signer_groups=tuple(config.change_control.release.approver_groups),
             log_retention_days=config.audit_log.cloudwatch_retention_days,

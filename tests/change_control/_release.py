@@ -22,6 +22,7 @@ NOW = datetime(2026, 11, 30, 9, 0, 0, tzinfo=timezone.utc)
 REGION = "us-east-1"
 EVIDENCE, MANIFESTS, TABLE = "exbio-evidence-222222222222-us-east-1", "exbio-esig-manifests-888888888888-use1", "release-ledger"
 APPROVERS = "qa-release-approvers"
+SEAL_KEY = "alias/gxp/esignature-seal"  # as the deployed service's (naming.py)
 
 
 def session() -> boto3.Session:
@@ -50,6 +51,9 @@ class ReleaseWorld:
                                   {"AttributeName": "seq", "AttributeType": "N"}],
             BillingMode="PAY_PER_REQUEST",
         )
+        kms = self.session.client("kms")
+        seal = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["Arn"]
+        kms.create_alias(AliasName=SEAL_KEY, TargetKeyId=seal)
         self.cognito = self.session.client("cognito-idp")
         self.pool = "us-east-1_Release1"
         self.users: dict[str, dict] = {}
@@ -63,7 +67,7 @@ class ReleaseWorld:
             "record_classes": {f"{EVIDENCE}/{CHANGE_RECORD_PREFIX}": "change-record"},
         })
         self.service = SignatureService(
-            s3=self.s3, dynamodb=ddb, events=self.session.client("events"), ledger_table=TABLE,
+            s3=self.s3, dynamodb=ddb, events=self.session.client("events"), kms=kms, seal_key=SEAL_KEY, ledger_table=TABLE,
             manifest_bucket=MANIFESTS, records_buckets={EVIDENCE}, event_bus_name="default",
             policy=self.policy, clock=lambda: NOW,
         )
