@@ -49,23 +49,8 @@ SCP_PROTECT_AUDIT_SUBSTRATE = "gxp-protect-audit-substrate"
 SCP_DENY_ROOT_AND_LEAVING = "gxp-deny-root-and-leaving"
 SCP_ALLOWED_REGIONS = "gxp-allowed-regions"
 SCP_PROTECT_REGULATED_KEYS = "gxp-protect-regulated-keys"
-SCP_DEPLOY_ONLY_THROUGH_PIPELINE = "gxp-deploy-only-through-pipeline"
-SCP_DEPLOYMENT_ROLES_ONLY_FOR_PIPELINE = "gxp-deployment-roles-only-for-pipeline"
-
-# Change control (config/change_control.py): the pipeline in the deployment account, the roles its steps
-# run under, the roles they assume in the accounts they qualify, and where change records are kept.
-PIPELINE_NAME = "gxp-promotion"
-PIPELINE_ARTIFACT_KEY_ALIAS = "alias/gxp/pipeline-artifacts"
-PIPELINE_ROLE_PREFIX = "gxp-pipeline-"
-PIPELINE_STEPS = ("synth", "deploy", "iq", "oq", "record", "release")
-IQ_READER_ROLE = "gxp-iq-reader"
-OQ_EXECUTOR_ROLE = "gxp-oq-executor"
-CHANGE_RECORD_PREFIX = "change-records/"
-EVIDENCE_RETENTION_CLASS = "change-record"
-# The Identity Center permission set of the emergency path, and the role it becomes in each account
-# (Identity Center names it AWSReservedSSO_<permission set>_<suffix> under this path).
-BREAK_GLASS_PERMISSION_SET = "GxpBreakGlass"
-BREAK_GLASS_ROLE_PATTERN = f"arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_{BREAK_GLASS_PERMISSION_SET}_*"
+# Change control's names (the pipeline, its roles, change records, break-glass): naming_pipeline.py.
+from .naming_pipeline import *  # noqa: E402,F401,F403
 
 
 def scp_residency(jurisdiction: str) -> str:
@@ -96,7 +81,7 @@ def records_bucket_name(naming_prefix: str, data_class: str, account_id: str, re
     return f"{records_bucket_prefix(naming_prefix)}{data_class}-{account_id}-{region_code(region)}"
 
 
-class Names:
+class Names(PipelineNames):
     def __init__(self, config: EstateConfig):
         self._c = config
         self._prefix = config.organization.naming_prefix
@@ -147,11 +132,6 @@ class Names:
     @property
     def access_log_bucket(self) -> str:
         return f"{self._prefix}-access-logs-{self._c.log_archive.id}-{self._c.home_region}"
-
-    @property
-    def evidence_bucket(self) -> str:
-        """Change records of every pipeline execution, under Object Lock COMPLIANCE (Annex 11 10, 4.2)."""
-        return f"{self._prefix}-evidence-{self._c.log_archive.id}-{self._c.home_region}"
 
     @property
     def log_archive_key_alias(self) -> str:
@@ -273,29 +253,6 @@ class Names:
     def trail_arn(self) -> str:
         return f"arn:aws:cloudtrail:{self._c.home_region}:{self._c.management.id}:trail/{self.trail_name}"
 
-    # deployment account, home region: the promotion pipeline
-    @property
-    def pipeline_artifact_bucket(self) -> str:
-        return f"{self._prefix}-pipeline-artifacts-{self._c.account('deployment').id}-{self._c.home_region}"
-
-    @property
-    def pipeline_access_log_bucket(self) -> str:
-        return f"{self._prefix}-pipeline-logs-{self._c.account('deployment').id}-{self._c.home_region}"
-
-    def pipeline_role_arn(self, step: str) -> str:
-        return f"arn:aws:iam::{self._c.account('deployment').id}:role/{PIPELINE_ROLE_PREFIX}{step}"
-
-    def pipeline_role_pattern(self) -> str:
-        """Every role the pipeline's steps run under, and nothing else in the deployment account."""
-        return f"arn:aws:iam::{self._c.account('deployment').id}:role/{PIPELINE_ROLE_PREFIX}*"
-
-    @staticmethod
-    def iq_reader_role_arn(account_id: str) -> str:
-        return f"arn:aws:iam::{account_id}:role/{IQ_READER_ROLE}"
-
-    @staticmethod
-    def oq_executor_role_arn(account_id: str) -> str:
-        return f"arn:aws:iam::{account_id}:role/{OQ_EXECUTOR_ROLE}"
 
     # workload accounts (regulated and research), per region
     def checkpoint_bucket(self, account_id: str, region: str) -> str:
