@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ...naming import REGULATED_OU
 from ..cfn import Ref, Resource, Unresolved, contains_unresolved
 from ..deployed.organizations import organizational_units, regulated_unit
-from ..model import MANAGEMENT, DeployedCheck, Verdict, cannot_prove, compliant, non_compliant
+from ..model import MANAGEMENT, DeployedCheck, Verdict, all_of, cannot_prove, compliant, non_compliant, not_applicable
 from ..policy import Statement, as_list, document
 from ._judges import Judge
 
@@ -97,6 +97,24 @@ def reaching(unit: Resource, accounts: Iterable[str] = ()) -> Reach:
             _read_statements(label, policy.get("Content"), reach)
     return reach
 
+
+def each_regulated_account(unit: Resource, ctx, judge: Callable[[Reach, str, str, set[str]], Verdict]) -> Verdict:
+    """On the Regulated unit, ``judge(reach, account, jurisdiction, regions inside it)`` for every regulated
+    account of the config, each with the SCPs that reach that account."""
+    regulated = is_regulated(unit)
+    if isinstance(regulated, Unresolved):
+        return cannot_prove(f"whether this is the Regulated unit: Name {regulated.why}")
+    if not regulated:
+        return not_applicable()
+    if not ctx.has_config:
+        return cannot_prove("the regulated accounts and their jurisdictions are known only from the config")
+    if not ctx.jurisdiction_by_account:
+        return compliant("the config names no regulated account")
+    return all_of(*(
+        judge(reaching(unit, [account]), account, jurisdiction,
+              {r for r, j in ctx.region_jurisdiction.items() if j == jurisdiction})
+        for account, jurisdiction in sorted(ctx.jurisdiction_by_account.items())
+    ))
 
 def _read_statements(label: str, content, reach: Reach) -> None:
     doc = document(content)

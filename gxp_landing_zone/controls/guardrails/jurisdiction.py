@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from ..cfn import Unresolved
-from ..model import Control, all_of, cannot_prove, compliant, not_applicable
+from ..model import Control, all_of
 from ._judges import both, confined, everywhere
-from ._scp import REGULATED_UNIT, UNIT, is_regulated, reaching, require
+from ._scp import REGULATED_UNIT, UNIT, each_regulated_account, require
 
 # Actions that put data at rest or start compute that processes it. The baseline (Config recorder,
 # rules, event forwarding) runs in every allowed region, so residency is enforced on these actions
@@ -59,20 +58,7 @@ def _account(reach, account: str, jurisdiction: str, inside: set[str]):
 
 
 def check(unit, ctx):
-    regulated = is_regulated(unit)
-    if isinstance(regulated, Unresolved):
-        return cannot_prove(f"whether this is the Regulated unit: Name {regulated.why}")
-    if not regulated:
-        return not_applicable()
-    if not ctx.has_config:
-        return cannot_prove("the regulated accounts and their jurisdictions are known only from the config")
-    if not ctx.jurisdiction_by_account:
-        return compliant("the config names no regulated account")
-    return all_of(*(
-        _account(reaching(unit, [account]), account, jurisdiction,
-                 {r for r, j in ctx.region_jurisdiction.items() if j == jurisdiction})
-        for account, jurisdiction in sorted(ctx.jurisdiction_by_account.items())
-    ))
+    return each_regulated_account(unit, ctx, _account)
 
 
 CONTROL = Control(
