@@ -644,16 +644,21 @@ def test_persistent_contention_gives_up_with_409(env, monkeypatch):
 
 def test_concurrent_threads_keep_a_gapless_chain(env, monkeypatch):
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.s3.responses import S3Response
 
-    # Real DynamoDB evaluates a condition and writes atomically; moto's
-    # in-process backend does not lock, so give it that guarantee.
-    lock, original = threading.Lock(), DynamoDBBackend.put_item
+    # Real DynamoDB and S3 evaluate a write's condition and write atomically; moto's in-process
+    # backends do not lock, so give them that guarantee.
+    def atomic(original):
+        lock = threading.Lock()
 
-    def atomic_put_item(self, *args, **kwargs):
-        with lock:
-            return original(self, *args, **kwargs)
+        def write(self, *args, **kwargs):
+            with lock:
+                return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(DynamoDBBackend, "put_item", atomic_put_item)
+        return write
+
+    monkeypatch.setattr(DynamoDBBackend, "put_item", atomic(DynamoDBBackend.put_item))
+    monkeypatch.setattr(S3Response, "put_object", atomic(S3Response.put_object))
     version = env.put_record(b"content")
     results: list[tuple[int, dict]] = []
     start = threading.Barrier(6)
@@ -701,3 +706,44 @@ def test_module_handlers_build_the_service_from_environment(aws, monkeypatch):
     assert len(json.loads(listed["body"])["signatures"]) == 1
     verified = handlers.verify_handler(api_event(now_claims, query=query), None)
     assert json.loads(verified["body"])["valid"] is True
+
+
+def test_signer_arriving_between_entry_and_copy_does_not_rewrite_the_copy(env):
+    # Signer A has written its ledger entry and is about to retain its manifest copy when signer B
+    # arrives: B sees the tail without a copy and completes it. A's own write must then not add a
+    # second version, which the integrity check rightly reads as a rewritten copy.
+    version = env.put_record(b"content")
+    s3_a = SESSION.client("s3")
+    service_a = env.make_service(s3=s3_a)
+    interleaved = []
+
+    def other_signer_first(params, **_):
+        if params.get("Bucket") == MANIFESTS and not interleaved:
+            interleaved.append(sign(env, version, user="approver", meaning="approval", request_id="b"))
+
+    s3_a.meta.events.register("before-parameter-build.s3.PutObject", other_signer_first)
+    status, body = sign(env, version, service=service_a, request_id="a")
+    assert status == 201, body
+    assert interleaved[0][0] == 201, interleaved
+    versions = env.s3.list_object_versions(Bucket=MANIFESTS)["Versions"]
+    assert sorted(v["Key"] for v in versions) == [manifest_object_key(RECORDS, KEY, version, s) for s in (0, 1)]
+    assert sign(env, version, user="approver", meaning="approval", request_id="c", reason="again")[0] == 201
+    assert verify(env)[1]["valid"] is True
+
+
+def test_a_different_copy_already_at_the_key_suspends_signing(env):
+    # Someone with write access to the manifest bucket placed a copy at the key the signer is about
+    # to use: the signer neither overwrites it nor reports success.
+    version = env.put_record(b"content")
+    s3_a = SESSION.client("s3")
+    placed = []
+
+    def place_foreign_copy(params, **_):
+        if params.get("Bucket") == MANIFESTS and not placed:
+            placed.append(env.s3.put_object(Bucket=MANIFESTS, Key=params["Key"], Body=b'{"manifest": {}}',
+                                            ChecksumAlgorithm="SHA256"))
+
+    s3_a.meta.events.register("before-parameter-build.s3.PutObject", place_foreign_copy)
+    status, body = sign(env, version, service=env.make_service(s3=s3_a))
+    assert status == 409 and body["error"] == "ledger_integrity", body
+    assert len(env.s3.list_object_versions(Bucket=MANIFESTS)["Versions"]) == 1

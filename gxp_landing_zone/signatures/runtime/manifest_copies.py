@@ -4,13 +4,19 @@ infrastructure), so an entry removed from the ledger's tail is still noticed."""
 from __future__ import annotations
 
 import json
+import random
+import time
 from collections.abc import Mapping
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from .errors import Conflict
 from .manifest import SignatureManifest
 from .seal import SEAL_FIELDS
+
+
+COPY_WRITE_ATTEMPTS = 4
 
 
 def manifest_object_key(bucket: str, key: str, version_id: str, seq: int) -> str:
@@ -35,14 +41,45 @@ class ManifestCopies:
             # The service seal travels with the copy, so a copy alone shows who wrote it.
             **{k: v for k, v in (seal or {}).items() if k in SEAL_FIELDS},
         }
-        self.s3.put_object(
-            Bucket=self.manifest_bucket,
-            Key=self._copy_key(manifest),
-            Body=json.dumps(document, sort_keys=True, ensure_ascii=False).encode("utf-8"),
-            ContentType="application/json",
-            # Object Lock buckets require an integrity checksum on upload.
-            ChecksumAlgorithm="SHA256",
-        )
+        body = json.dumps(document, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        for attempt in range(COPY_WRITE_ATTEMPTS):
+            try:
+                self.s3.put_object(
+                    Bucket=self.manifest_bucket,
+                    Key=self._copy_key(manifest),
+                    Body=body,
+                    ContentType="application/json",
+                    # Object Lock buckets require an integrity checksum on upload.
+                    ChecksumAlgorithm="SHA256",
+                    # Written once: a signer completing a copy it saw missing (the writer may only
+                    # be slow) and the writer itself, or a retried request, would otherwise leave two
+                    # versions, which the integrity check reads as a rewrite and suspends signing.
+                    # S3 conditional writes refuse a second write with 412 (409 while another
+                    # conditional write of the key is in progress): AmazonS3 userguide,
+                    # conditional-writes.html.
+                    IfNoneMatch="*",
+                )
+                return
+            except ClientError as exc:
+                code = exc.response.get("Error", {}).get("Code")
+                if code == "ConditionalRequestConflict" and attempt + 1 < COPY_WRITE_ATTEMPTS:
+                    time.sleep(random.uniform(0, 0.05 * (attempt + 1)))
+                    continue
+                if code not in ("PreconditionFailed", "ConditionalRequestConflict"):
+                    raise
+            if self._current_copy_hash(manifest) != manifest.manifest_hash:
+                raise Conflict(
+                    f"a different manifest copy is already retained at {self._copy_key(manifest)}; signing suspended",
+                    "ledger_integrity",
+                )
+            return
+
+    def _current_copy_hash(self, manifest: SignatureManifest) -> str | None:
+        try:
+            obj = self.s3.get_object(Bucket=self.manifest_bucket, Key=self._copy_key(manifest))
+            return SignatureManifest.from_dict(json.loads(obj["Body"].read())["manifest"]).manifest_hash
+        except (ClientError, ValueError, KeyError, TypeError):
+            return None
 
     def _load_manifest_copies(self, bucket: str, key: str) -> dict[int, dict[str, Any]]:
         """seq -> {"hash": recomputed manifest hash or None, "written_at": when S3 stored the copy, "problems": [...]}.
