@@ -8,7 +8,7 @@ from typing import Any
 from ..cfn import Ref, Resource, Unresolved
 from ..deployed.lambda_functions import signature_functions
 from ..deployed.reader import PHYSICAL_ID
-from ..model import REGULATED, DeployedCheck
+from ..model import REGULATED, DeployedCheck, Verdict, cannot_prove, non_compliant, not_applicable
 from ..policy import Statement, statements, unreadable
 
 # The runtime entry point that applies signatures (signatures/runtime/handlers.py); the runtime's
@@ -112,6 +112,22 @@ def is_signing_function(function: Resource, ctx) -> bool | Unresolved:
             return value
     return False
 
+
+def signing_setting(function: Resource, ctx, name: str) -> str | Verdict:
+    """The literal text of the setting ``name`` on a function, or the verdict when there is none to judge:
+    the signing function without it fails, another function has nothing to judge, and a value assembled
+    at deploy time cannot be proven."""
+    text = variable(function, name)
+    if text is None:
+        signing = is_signing_function(function, ctx)
+        if isinstance(signing, Unresolved):
+            return cannot_prove(f"whether the function signs: {signing.why}")
+        return non_compliant(f"the signing function sets no {name}") if signing else not_applicable()
+    if isinstance(text, Unresolved):
+        return cannot_prove(f"{name}: {text.why}")
+    if not isinstance(text, str):
+        return cannot_prove(f"{name} is assembled at deploy time ({text})")
+    return text
 
 SERVICE_PURPOSES = ("sign", "list", "verify")
 

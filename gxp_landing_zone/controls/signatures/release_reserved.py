@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from ..cfn import Unresolved
-from ..model import REGULATED_ONLY, Control, cannot_prove, compliant, non_compliant, not_applicable
-from ._service import is_signing_function, service_check, service_functions, variable
+from ..model import REGULATED_ONLY, Control, cannot_prove, compliant, non_compliant
+from ._service import service_check, service_functions, signing_setting, variable
 
 VARIABLE = "SIGNING_RESTRICTIONS"
 
@@ -36,19 +36,12 @@ def deployed(text: str) -> dict | None:
 
 
 def check(function, ctx):
-    text = variable(function, VARIABLE)
-    if text is None:
-        if variable(function, "SIGNING_POLICY") is not None:
-            # A function given a signing policy without restrictions enforces none: batch release open to all.
-            return non_compliant(f"the function has a signing policy but no {VARIABLE}")
-        signing = is_signing_function(function, ctx)
-        if isinstance(signing, Unresolved):
-            return cannot_prove(f"whether the function signs: {signing.why}")
-        return non_compliant(f"the signing function sets no {VARIABLE}") if signing else not_applicable()
-    if isinstance(text, Unresolved):
-        return cannot_prove(f"{VARIABLE}: {text.why}")
+    if variable(function, VARIABLE) is None and variable(function, "SIGNING_POLICY") is not None:
+        # A function given a signing policy without restrictions enforces none: batch release open to all.
+        return non_compliant(f"the function has a signing policy but no {VARIABLE}")
+    text = signing_setting(function, ctx, VARIABLE)
     if not isinstance(text, str):
-        return cannot_prove(f"{VARIABLE} is assembled at deploy time ({text})")
+        return text
     wanted = expected(ctx)
     if isinstance(wanted, Unresolved):
         return cannot_prove(wanted)

@@ -7,8 +7,8 @@ import json
 from ...config.change_control import RELEASE_MEANING
 from ...naming import CHANGE_RECORD_PREFIX
 from ..cfn import Unresolved
-from ..model import REGULATED_ONLY, Control, cannot_prove, compliant, non_compliant, not_applicable
-from ._service import is_signing_function, service_check, service_functions, variable
+from ..model import REGULATED_ONLY, Control, cannot_prove, compliant, non_compliant
+from ._service import service_check, service_functions, signing_setting
 
 VARIABLE = "SIGNING_POLICY"
 # The deployment account's service signs one record class: the pipeline's change records.
@@ -64,16 +64,9 @@ def deployed_policy(text) -> dict | None:
 
 
 def check(function, ctx):
-    text = variable(function, VARIABLE)
-    if text is None:
-        signing = is_signing_function(function, ctx)
-        if isinstance(signing, Unresolved):
-            return cannot_prove(f"whether the function signs: {signing.why}")
-        return non_compliant(f"the signing function sets no {VARIABLE}") if signing else not_applicable()
-    if isinstance(text, Unresolved):
-        return cannot_prove(f"{VARIABLE}: {text.why}")
+    text = signing_setting(function, ctx, VARIABLE)
     if not isinstance(text, str):
-        return cannot_prove(f"{VARIABLE} is assembled at deploy time ({text})")
+        return text
     wanted = expected_policy(function, ctx)
     if isinstance(wanted, Unresolved):
         return cannot_prove(wanted)
