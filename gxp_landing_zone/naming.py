@@ -51,6 +51,8 @@ SCP_ALLOWED_REGIONS = "gxp-allowed-regions"
 SCP_PROTECT_REGULATED_KEYS = "gxp-protect-regulated-keys"
 # Change control's names (the pipeline, its roles, change records, break-glass): naming_pipeline.py.
 from .naming_pipeline import *  # noqa: E402,F401,F403
+# The scheduled audit-trail review's names: naming_review.py.
+from .naming_review import *  # noqa: E402,F401,F403
 
 
 def scp_residency(jurisdiction: str) -> str:
@@ -81,7 +83,7 @@ def records_bucket_name(naming_prefix: str, data_class: str, account_id: str, re
     return f"{records_bucket_prefix(naming_prefix)}{data_class}-{account_id}-{region_code(region)}"
 
 
-class Names(PipelineNames):
+class Names(PipelineNames, ReviewNames):
     def __init__(self, config: EstateConfig):
         self._c = config
         self._prefix = config.organization.naming_prefix
@@ -93,6 +95,7 @@ class Names(PipelineNames):
         names: list[tuple[str, str | None]] = [
             (self.trail_bucket, None), (self.config_bucket, None), (self.access_log_bucket, None),
             (self.evidence_bucket, None), (self.pipeline_artifact_bucket, None), (self.pipeline_access_log_bucket, None),
+            (self.review_reports_bucket, None), (self.review_access_log_bucket, None),
         ]
         deployment = c.account("deployment")
         names += [

@@ -43,6 +43,7 @@ from gxp_landing_zone.constructs.trail_review import ReviewedClass
 from gxp_landing_zone.constructs.trail_review import queries as review_queries
 from gxp_landing_zone.topology import backup_copy_region, stack_names as estate_stack_names
 from gxp_landing_zone.validation.iq import run_iq
+from tests.iq_review_estate import build_reports_bucket, build_scheduled_review, disable_schedule, let_the_review_query_anywhere
 
 SNAPSHOTS = Path(__file__).resolve().parent / "__snapshots__" / "test_snapshots"
 REGION = "us-east-1"
@@ -54,7 +55,7 @@ GOVERNANCE = {
     "management": {"GXP-TRAIL-05", "GXP-KEY-02", "GXP-LOG-01", "GXP-CFG-02", "GXP-CFG-03", "GXP-IAM-01",
                    "GXP-IAM-02", "GXP-IAM-03", "GXP-RET-01"},
     "audit": {"GXP-KEY-01", "GXP-KEY-02", "GXP-CFG-02", "GXP-CFG-03", "GXP-CFG-05", "GXP-ALERT-01", "GXP-ALERT-02",
-              "GXP-IAM-01", "GXP-RET-01", "GXP-REV-01"},
+              "GXP-IAM-01", "GXP-RET-01", "GXP-REV-01", "GXP-REV-02"},
     "regulated-us": {"GXP-KEY-01", "GXP-KEY-02", "GXP-LOG-01", "GXP-CFG-02", "GXP-CFG-03", "GXP-IAM-01", "GXP-RET-01", "GXP-RES-01"},
     # Compute switched off (as this module's fixture does): the research account then has no keys,
     # log groups or buckets of the estate's (its baseline holds no stateful resource), and those
@@ -219,6 +220,8 @@ def build_account_governance(session, config, names: Names, account) -> None:
     _config_rules_and_forwarding(session, names, account)
     keys = _keys(session, config, names, account)
     _log_groups(session, config, names, account, keys)
+    if account.role == config.audit.role:
+        build_reports_bucket(session, config, names)
     _buckets(session, config, names, account)
     if account.role == config.management.role:
         put_record_selectors(session, names)
@@ -232,6 +235,7 @@ def build_account_governance(session, config, names: Names, account) -> None:
             session.client("sns").subscribe(TopicArn=topic["TopicArn"], Protocol=subscriber.protocol,
                                             Endpoint=subscriber.endpoint, ReturnSubscriptionArn=True)
         build_trail_review(session, config, names, keys[AUDIT_ALERTS_KEY_ALIAS])
+        build_scheduled_review(session, config, names)
 
 
 def build_trail_review(session, config, names: Names, key: str) -> None:
@@ -494,6 +498,9 @@ BREAKS = {
                           "RoleArn": n.event_forwarder_role_arn(c.audit.id)}]))(*_forwarder(s, "audit"))),
     "deletion review query removed": ("audit", "GXP-REV-01", lambda c, n, s: _drop_review_query(
         s, c, "raw-lab-data: attempted deletions")),
+    "review report schedule disabled": ("audit", "GXP-REV-02", lambda c, n, s: disable_schedule(s["audit"])),
+    "review function may query any workgroup": ("audit", "GXP-REV-02",
+                                                lambda c, n, s: let_the_review_query_anywhere(s["audit"])),
     "review settings not enforced": ("audit", "GXP-REV-01", lambda c, n, s: _review_settings(c).update(
         EnforceWorkGroupConfiguration=False)),
     "aggregator in one region": ("audit", "GXP-CFG-05", lambda c, n, s: _client(

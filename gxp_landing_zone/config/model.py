@@ -23,6 +23,7 @@ from .compute import CloudWatchDays, Compute, ComputeSettings
 from .genai import GenAi, check_genai
 from .ml import Ml, check_ml
 from .continuity import Backup, check_continuity
+from .audit_review import AuditReview
 from .instruments import Instrument, check_instruments
 from .regions import REGION_JURISDICTION, REGULATED_JURISDICTIONS, regions_in
 from .signatures import Signatures, check_signatures
@@ -171,6 +172,9 @@ class EstateConfig(Strict):
     ml: Ml = Field(default_factory=Ml, description="SageMaker training data, model card, thresholds and endpoints")
     instruments: list[Instrument] = Field(default_factory=list, description="instruments that write instrument-data classes")
     backup: Backup = Field(default_factory=Backup, description="AWS Backup of records, signature ledgers and the log archive")
+    audit_review: AuditReview = Field(
+        default_factory=AuditReview, description="the scheduled audit-trail review report: period and rows per query"
+    )
     change_control: ChangeControl = Field(description="the promotion pipeline: source, validation stage, release, break-glass")
 
     @model_validator(mode="after")

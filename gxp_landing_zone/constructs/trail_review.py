@@ -23,6 +23,8 @@ from aws_cdk import aws_athena as athena
 from aws_cdk import aws_glue as glue
 from constructs import Construct
 
+from ..audit_review.runtime.period import SAVED_PERIOD
+
 # The organization trail's object layout (CloudTrail User Guide, "Finding your CloudTrail log files").
 LOCATION = "s3://{bucket}/AWSLogs/{organization}/${{account}}/CloudTrail/${{region}}/${{timestamp}}"
 FIRST_DAY = "2024/01/01"
@@ -71,7 +73,8 @@ def _in(names: list[str]) -> str:
 def queries(table: str, data_class: ReviewedClass) -> dict[str, str]:
     """Kind -> SQL. Each takes the last 30 days; a reviewer changes the date range in the console."""
     bucket = f"json_extract_scalar(requestparameters, '$.bucketName') LIKE '{data_class.bucket_prefix}'"
-    recent = "timestamp >= date_format(current_date - interval '30' day, '%Y/%m/%d')"
+    # The scheduled review report replaces exactly this condition with its period (audit_review/runtime/period.py).
+    recent = SAVED_PERIOD
     who = "useridentity.arn AS principal, sourceipaddress, vpcendpointid"
     what = "eventtime, eventname, json_extract_scalar(requestparameters, '$.key') AS object_key, errorcode"
     usual = " AND ".join(f"coalesce(useridentity.sessioncontext.sessionissuer.arn, useridentity.arn) NOT LIKE '{p}'"

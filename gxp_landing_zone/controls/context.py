@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..config.change_control import replication_destinations
 from ..config.regions import REGION_JURISDICTION
-from ..naming import EVIDENCE_RETENTION_CLASS, Names
+from ..naming import EVIDENCE_RETENTION_CLASS, REVIEW_RETENTION_CLASS, Names
 
 if TYPE_CHECKING:
     from ..config import EstateConfig
@@ -125,10 +125,12 @@ class ControlContext:
             account_kinds={a.id: a.kind.value for a in config.accounts},
             jurisdiction_by_account={a.id: a.jurisdiction for a in config.regulated_accounts},
             account_regimes={a.id: frozenset(getattr(a, "regimes", None) or ("gxp",)) for a in config.accounts},
-            lock_days_by_bucket={names.trail_bucket: config.audit_log.days, names.evidence_bucket: config.audit_log.days, **manifests},
+            lock_days_by_bucket={names.trail_bucket: config.audit_log.days, names.evidence_bucket: config.audit_log.days,
+                                 names.review_reports_bucket: config.audit_log.days, **manifests},
             lock_days_by_class={
                 AUDIT_LOG_CLASS: config.audit_log.days, MANIFEST_RETENTION_CLASS: longest,
-                EVIDENCE_RETENTION_CLASS: config.audit_log.days, **classes,
+                EVIDENCE_RETENTION_CLASS: config.audit_log.days,
+                REVIEW_RETENTION_CLASS: config.audit_log.days, **classes,
             },
             records_bucket_prefix=names.records_bucket_prefix(),
             config_bucket=names.config_bucket,

@@ -16,6 +16,7 @@ from ..constructs.permission_sets import specs as permission_set_specs
 from ..constructs.record_signing_key import RecordSigningKey
 from ..constructs.trail_review import ReviewedClass, TrailReview
 from ..validation import conformance
+from .audit_review import review_alert_routes, scheduled_review
 from .base import GxpStack
 from ..constructs.keep import KEEP
 
@@ -105,7 +106,7 @@ class AuditStack(GxpStack):
             routes=[
                 AlertRoute(**route)
                 for route in conformance.pack_alert_routes() + conformance.change_alert_routes(names.records_bucket_prefix())
-            ] + ai_alert_routes(names),
+            ] + ai_alert_routes(names) + review_alert_routes(),
         )
         events.Rule(
             self,
@@ -205,6 +206,7 @@ class AuditStack(GxpStack):
             "The log-archive key lives in another account and its ID is unknown at synthesis; the kms:ResourceAliases condition pins it to alias/gxp/log-archive",
         )
         self.review = self._trail_review(reader_policy)
+        self.scheduled_review = scheduled_review(self, reader_policy)
 
     def _trail_review(self, reader_policy: iam.ManagedPolicy) -> TrailReview:
         """Saved review queries over the organization trail, run as the audit log reader (Annex 11 9)."""

@@ -212,6 +212,25 @@ class LogArchiveStack(GxpStack):
                     conditions={"ArnEquals": {"aws:PrincipalArn": self.names.audit_reader_role_arn()}},
                 )
             )
+        # The scheduled audit-trail review (Annex 11 9) runs the saved queries as its own role, and Athena reads
+        # the trail with the caller's permissions: that role reads the trail bucket, not the Config history.
+        review = {"ArnEquals": {"aws:PrincipalArn": self.names.review_function_role_arn()}}
+        bucket = self.trail_bucket.bucket
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AuditTrailReviewReads",
+                principals=[reader],
+                actions=["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"],
+                resources=[bucket.bucket_arn, bucket.arn_for_objects("*")],
+                conditions=review,
+            )
+        )
+        self.key.allow(
+            "AuditTrailReviewDecryptsThroughS3",
+            reader,
+            ["kms:Decrypt"],
+            {**review, "StringEquals": {"kms:ViaService": f"s3.{self.region}.amazonaws.com"}},
+        )
 
     def _allow_pipeline(self) -> None:
         """Only the pipeline's steps write change records, and only they and the release signature service

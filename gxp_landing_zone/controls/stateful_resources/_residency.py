@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ...topology import runs_genai
 from ..deployed.s3 import bucket as read_bucket
-from ..model import DEPLOYMENT, LOG_ARCHIVE, REGULATED, RESEARCH
+from ..model import AUDIT, DEPLOYMENT, LOG_ARCHIVE, REGULATED, RESEARCH
 
 
 def estate_bucket_names(config, names, account, region: str) -> list[str]:
@@ -18,6 +18,9 @@ def estate_bucket_names(config, names, account, region: str) -> list[str]:
     found = []
     if kind == LOG_ARCHIVE:
         found += [names.trail_bucket, names.config_bucket, names.access_log_bucket, names.evidence_bucket]
+    if kind == AUDIT and region == config.home_region:
+        # The scheduled audit-trail review's reports and their access logs (audit_review/deployment.py).
+        found += [names.review_reports_bucket, names.review_access_log_bucket]
     if kind == DEPLOYMENT and region == config.home_region:
         # The pipeline's artifacts and the release signature service (stacks/pipeline.py, release_signatures.py).
         found += [
