@@ -210,3 +210,30 @@ def test_the_handler_reads_its_settings_from_the_environment(estate, monkeypatch
 
     detail = runtime.handler({"scheduled_time": DUE, "execution_id": "x"}, Context())
     assert detail["complete"] and detail["period"]["end"] == DUE
+
+
+def test_the_function_code_runs_from_its_asset_alone(tmp_path):
+    """The assembled asset holds the runtime and the print CSS; its handler imports with nothing else of the project."""
+    import subprocess
+    import sys
+
+    from gxp_landing_zone.audit_review.deployment import HANDLER, runtime_root
+
+    module, _, function = HANDLER.rpartition(".")
+    code = f"import {module} as m; assert callable(m.{function}); import sys; assert 'aws_cdk' not in sys.modules"
+    done = subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {runtime_root()!r}); {code}"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_printed_report_clips_no_column(estate, tmp_path):
+    """Printed landscape in headless Chromium, as every page of the project: long ARNs and keys wrap in their cells."""
+    from gxp_landing_zone.validation.package.graphviz import print_pages
+
+    queue_results(40)
+    detail = reviewer(estate).run({"scheduled_time": DUE})
+    page = tmp_path / "report.html"
+    page.write_bytes(filed(estate, detail, "html"))
+    (seen,) = print_pages([(page, tmp_path / "report.pdf")]).values()
+    assert seen["clipped"] == [] and seen["repeated_headers"], seen["clipped"][:5]
+    assert (tmp_path / "report.pdf").read_bytes()[:5] == b"%PDF-"

@@ -98,7 +98,9 @@ class ScheduledReview:
     # -- running them ----------------------------------------------------------------------------------
 
     def _start(self, run: QueryRun, period: Period) -> None:
-        # The same period and text start one execution, however often the invocation is retried.
+        # The same period and text start one execution, however often the invocation is retried: Athena returns the
+        # first execution for a repeated ClientRequestToken (32-128 characters; a SHA-256 in hex is 64)
+        # (https://docs.aws.amazon.com/athena/latest/APIReference/API_StartQueryExecution.html).
         token = sha256(f"{iso(period.end)} {run.named_query_id} {run.run_sql}")
         started = self.athena.start_query_execution(
             QueryString=run.run_sql, WorkGroup=self.workgroup, ClientRequestToken=token,

@@ -66,7 +66,7 @@ USER_NEEDS = (
              ("GXP-TRAIL-02", "GXP-TRAIL-03", "GXP-SCP-01", "GXP-CFG-04"), oq=("OQ-SCP-01", "OQ-AUD-02"),
              failure="The audit trail is suspended or altered", severity=5, occurrence=1, detectability=4),
     UserNeed("UR-09", QA, "I can review a record's audit trail promptly, in readable form.",
-             ("GXP-TRAIL-04", "GXP-REV-01"), uat=("UAT-03",),
+             ("GXP-TRAIL-04", "GXP-REV-01", "GXP-REV-02"), uat=("UAT-03",),
              failure="The trail exists but cannot be reviewed in time", severity=3, occurrence=2, detectability=2),
     UserNeed("UR-10", QA, "A signature is executed only by its owner, with two identification components at each "
              "signing, within minutes of signing in.",
