@@ -268,6 +268,27 @@ ASSESSMENTS = (
                "Access logs of the pipeline's artifact bucket are encrypted with S3-managed keys (delivery supports "
                "nothing else).",
                "They hold request metadata only, never artifact or record content.", SSE_S3),
+    Assessment("DEV-064", "holds request metadata about review reports", "low",
+               "Access logs of the audit-trail review reports bucket are encrypted with S3-managed keys (delivery "
+               "supports nothing else).",
+               "They hold request metadata only, never report content.", SSE_S3),
+    Assessment("DEV-065", "A review report is derived from the organization trail", "low",
+               "The review reports bucket and its access-log bucket have no replica in a second region.",
+               "Any period's report can be produced again from the trail, which is under Object Lock COMPLIANCE and "
+               "backed up to a second region (GXP-BAK-01); the reports bucket is locked itself (GXP-REV-02).",
+               NO_REPLICA),
+    Assessment("DEV-066", "A run that fails tells the audit bus itself", "low",
+               "The audit-trail review function has no dead-letter queue.",
+               "A run that cannot file its report puts a failure event on the audit bus, which alerts QA "
+               "(GXP-REV-02); a period without a report is visible in the reports bucket."),
+    Assessment("DEV-067", "Athena reads the trail files of the period with the caller's permissions", "low",
+               "The review function's role reads any object of the trail bucket, decrypts with the log-archive key "
+               "named by alias condition, and writes any key under the reports prefix.",
+               "Reads of the trail only (no Config history), decryption through S3 only, writes only under the "
+               "reports prefix of a locked bucket whose policy refuses every other writer (GXP-REV-02).", IAM_WILDCARD),
+    Assessment("DEV-068", "Reviewers read every filed report", "low",
+               "The audit log reader may read every object under the reports prefix.",
+               "Reads only; the reader is the role reviewers already use to run the saved queries.", IAM_WILDCARD),
 )
 
 
