@@ -158,6 +158,75 @@ OQ_TESTS = (
              "(GXP_OQ_TOKEN_SEQUENCE, else the qualified test signer).", "Refused: 409 out_of_sequence."),
         ),
     },
+    # Batch release (Annex 11 15) and its printout (Annex 11 8.2): the tokens are those of test identities
+    # prepared for the case, read from the environment only.
+    {
+        "id": "OQ-SIG-07", "title": "Batch release is signed by a Qualified Person only, and its release record prints",
+        "controls": ("GXP-ESIG-12", "GXP-ESIG-09"), "service": "Signature",
+        "steps": (
+            ("Put a labelled test record under the prefix of the record class that grants a reserved meaning (e.g. "
+             "batch-records/); sign it with each meaning its sequence requires before the release (e.g. review, "
+             "approval), each as a test identity holding that meaning (GXP_OQ_TOKEN_MEANING_<MEANING>, e.g. "
+             "GXP_OQ_TOKEN_MEANING_REVIEW).", "Stored with a version ID; each signature answered 201."),
+            ("As a test signer outside the Qualified Person group (GXP_OQ_TOKEN_NOT_QP), sign that version with the "
+             "reserved meaning (batch-release).", "Refused: 403 restricted_meaning; nothing signed."),
+            ("As a Qualified Person test identity (GXP_OQ_TOKEN_QP), sign that version with the reserved meaning.",
+             "201; the manifestation names the Qualified Person, the UTC time and the meaning."),
+            ("Get the printable release record of that version (GET /signatures/release-record).",
+             "200: released; the version's SHA-256 equals the upload's; the release signature's manifestation and "
+             "manifest hash are shown; changed since original entry: no."),
+            ("Put a changed body under the same key; get the release record of the released version again.",
+             "200: changed since original entry: yes, both versions listed; the released version's SHA-256 unchanged."),
+        ),
+    },
+    # Device checks (11.10(h)). The bucket policy admits an instrument's write only through a VPC endpoint of
+    # the account, so the allowed write, and refusals owed to the principal or the payload alone, can be shown
+    # only from a host inside the account's VPC; the refusal owed to the endpoint alone only from outside it.
+    {
+        "id": "OQ-DEV-01", "title": "Instrument data is accepted only from a registered instrument with a signed payload",
+        "controls": ("GXP-DEV-01",),
+        "steps": (
+            ("From a host inside the validation account's VPC (its S3 traffic goes through the account's gateway "
+             "endpoint), as a registered instrument (the role GXP_OQ_INSTRUMENT_ROLE_ARN, assumed, or the profile "
+             "GXP_OQ_INSTRUMENT_PROFILE), put a labelled test object into the instrument-data bucket with a signed "
+             "payload and its SHA-256 checksum.",
+             "Stored with a version ID and the SHA-256 S3 stored; within 5 minutes the intake check tags the version "
+             "gxp:intake-check=sha256."),
+            ("From the same host, as the OQ operator's own role (not a registered instrument), put a labelled test "
+             "object with a signed payload.", "Refused: AccessDenied; nothing stored under the key."),
+            ("From the same host, as the registered instrument, put a labelled test object with an unsigned payload "
+             "(x-amz-content-sha256: UNSIGNED-PAYLOAD).", "Refused: AccessDenied; nothing stored under the key."),
+        ),
+    },
+    {
+        "id": "OQ-DEV-02", "title": "Instrument data is refused outside the account's VPC endpoints",
+        "controls": ("GXP-DEV-01",),
+        "steps": (
+            ("From outside the account's VPC (e.g. the operator's workstation), as the registered instrument, put a "
+             "labelled test object with a signed payload and its SHA-256 checksum.",
+             "Refused: AccessDenied (the request came through no VPC endpoint of the account); nothing stored."),
+        ),
+    },
+    # Annex 11 7.2: the ability to restore is checked. A functional test of the deployed back-up plan on known
+    # test data (OQ), not a test under load (PQ).
+    {
+        "id": "OQ-BAK-01", "title": "A record and the signature ledger are restored from their latest back-up unchanged",
+        "controls": ("GXP-BAK-01",),
+        "steps": (
+            ("Find the latest completed recovery point of the records bucket, and the newest labelled OQ test object "
+             "the bucket held when it was taken (the version then current).",
+             "A completed recovery point, and a test object version older than it, with its SHA-256."),
+            ("Restore that object from the recovery point into a new scratch bucket (AWS Backup item-level restore, "
+             "as the account's back-up role) and wait, up to the stated bound, recording each state seen.",
+             "The restore job ends COMPLETED within the bound."),
+            ("Read the restored object and compute its SHA-256.", "Identical to the original version's."),
+            ("Restore the latest completed recovery point of the signature ledger table into a scratch table and wait.",
+             "The restore job ends COMPLETED within the bound."),
+            ("Compare every restored ledger item with the source table's item of the same key.",
+             "Every restored item is identical to the source's (the append-only ledger may hold later items too)."),
+            ("Delete the scratch bucket and table.", "Both deleted; nothing of the restore is left."),
+        ),
+    },
     {
         "id": "OQ-ALERT-01", "title": "A refused-signature alert reaches its subscribers",
         "controls": ("GXP-ALERT-02", "GXP-ESIG-08"),
@@ -176,7 +245,7 @@ OQ_TESTS = (
 # and validate-logs reads the organization trail's digests there).
 AUTOMATED = frozenset({"OQ-REC-01", "OQ-REC-02", "OQ-REC-03", "OQ-REC-04", "OQ-REC-05", "OQ-SCP-01", "OQ-SCP-02",
                        "OQ-SCP-03", "OQ-SIG-01", "OQ-SIG-02", "OQ-SIG-03", "OQ-SIG-04", "OQ-SIG-05", "OQ-SIG-06",
-                       "OQ-ALERT-01"})
+                       "OQ-ALERT-01", "OQ-SIG-07", "OQ-DEV-01", "OQ-DEV-02", "OQ-BAK-01"})
 # The ID token each negative e-signature test presents, read from the environment only; the refusal it expects.
 NEGATIVE_SIGNATURES = {
     "OQ-SIG-02": ("GXP_OQ_TOKEN_NO_MFA", 401, "mfa_required"),

@@ -4,6 +4,7 @@ object, attempts at refused-expected changes and the restoration of anything acc
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from datetime import datetime, timezone
 from typing import Callable
@@ -15,14 +16,17 @@ from botocore.exceptions import BotoCoreError, ClientError
 from ...config import EstateConfig
 from .alert_steps import AlertSteps
 from .guardrail_steps import GuardrailSteps
+from .instrument_steps import InstrumentSteps
 from .protocol import MANUAL_REASON, OQ_TESTS
 from .record_steps import RecordSteps
+from .release_steps import ReleaseSteps
+from .restore_steps import RESTORE_WAIT_SECONDS, RestoreSteps
 from .signature_client import Transport
 from .signature_steps import SignatureSteps
 from .steps import OUTCOMES, TEST_DATA_TAGS, StepResult, _error, excerpt
 
 
-class OqRun(RecordSteps, GuardrailSteps, SignatureSteps, AlertSteps):
+class OqRun(RecordSteps, GuardrailSteps, SignatureSteps, ReleaseSteps, InstrumentSteps, RestoreSteps, AlertSteps):
     """One execution: the steps in protocol order, each appended to ``results``."""
 
     def __init__(
@@ -39,7 +43,14 @@ class OqRun(RecordSteps, GuardrailSteps, SignatureSteps, AlertSteps):
         meaning: str | None = None,
         transport: Transport | None = None,
         negative_tokens: dict[str, str] | None = None,
+        release_tokens: dict | None = None,
+        instrument_identity: dict | None = None,
+        inside_vpc: bool = False,
+        restore_test: bool = False,
+        restore_wait_seconds: int = RESTORE_WAIT_SECONDS,
+        ledger_table: str | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         from ...naming import Names
         from ...controls.registry import by_id
@@ -51,6 +62,9 @@ class OqRun(RecordSteps, GuardrailSteps, SignatureSteps, AlertSteps):
         self.signature_api, self.signer_token, self.meaning = signature_api, signer_token, meaning
         self.transport = transport
         self.negative_tokens = negative_tokens or {}
+        self.release_tokens, self.instrument_identity = release_tokens or {}, instrument_identity or {}
+        self.inside_vpc, self.restore_test, self.restore_wait_seconds = inside_vpc, restore_test, restore_wait_seconds
+        self.ledger_table, self.sleep = ledger_table, sleep
         self.run_id = f"{now().strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:12]}"
         self.record_class = self._record_class()
         prefix = self.record_class[1].key_prefix if self.record_class else ""
@@ -108,6 +122,9 @@ class OqRun(RecordSteps, GuardrailSteps, SignatureSteps, AlertSteps):
             self._guarded(test_id, fn)
         for test_id in ("OQ-SIG-02", "OQ-SIG-03", "OQ-SIG-04", "OQ-SIG-05", "OQ-SIG-06"):
             self._guarded(test_id, lambda t=test_id: self.sig_negative(t))
+        self._guarded("OQ-SIG-07", self.sig_07)
+        self.dev_tests()
+        self._guarded("OQ-BAK-01", self.bak_01)
         self._guarded("OQ-ALERT-01", self.alert_01)
         self.test_data()
         return self.results

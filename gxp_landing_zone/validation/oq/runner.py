@@ -69,7 +69,10 @@ def run_oq(
     meaning: str | None = None,
     transport: Transport | None = None,
     negative_tokens: dict[str, str] | None = None,
+    **options,
 ) -> list[StepResult]:
+    """``options``: release_tokens, instrument_identity, inside_vpc, restore_test, restore_wait_seconds,
+    ledger_table, sleep (OqRun)."""
     from ..iq.runner import signed_in
 
     account, chosen = validate_target(config, account_role, region, data_class)
@@ -77,7 +80,8 @@ def run_oq(
         raise OqError(f"unknown meaning '{meaning}'; the config allows: {', '.join(config.signatures.meanings)}")
     session, identity = signed_in(session, account, account_role, region)
     run = OqRun(session, config, account, region, chosen, caller=identity["Arn"], signature_api=signature_api,
-                signer_token=signer_token, meaning=meaning, transport=transport, negative_tokens=negative_tokens)
+                signer_token=signer_token, meaning=meaning, transport=transport, negative_tokens=negative_tokens,
+                **options)
     return run.execute()
 
 

@@ -1,5 +1,6 @@
-"""The OQ runner's client for the signature API (signatures/infrastructure.py): POST /signatures
-and GET /signatures/verify, authorised by a Cognito ID token in the Authorization header.
+"""The OQ runner's client for the signature API (signatures/infrastructure.py): POST /signatures,
+GET /signatures/verify and GET /signatures/release-record, authorised by a Cognito ID token in the
+Authorization header.
 
 The token is the operator's, obtained by signing in with password and MFA; it is held in memory
 only and never written to the record (the record shows status and response bodies, which carry
@@ -61,3 +62,7 @@ class SignatureClient:
     def verify(self, bucket: str, key: str, version_id: str):
         query = urlencode({"bucket": bucket, "key": key, "version_id": version_id})
         return self._call("GET", f"signatures/verify?{query}")
+
+    def release_record(self, bucket: str, key: str, version_id: str):
+        query = urlencode({"bucket": bucket, "key": key, "version_id": version_id})
+        return self._call("GET", f"signatures/release-record?{query}")
