@@ -11,10 +11,13 @@ credentials profile (GXP_OQ_INSTRUMENT_PROFILE); its credentials stay in memory 
 Its clients are made from the runner's own session, so they share its configuration.
 
 How a write is signed: botocore signs the payload of an HTTPS PutObject only when told to
-(``payload_signing_enabled``), and with ChecksumAlgorithm it streams the body with an unsigned trailer
-(x-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER), which the bucket policy refuses. The allowed
-write therefore sends the SHA-256 itself in x-amz-checksum-sha256, which S3 checks against the body and
-stores with the version (https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+(``payload_signing_enabled``), and given ChecksumAlgorithm alone it streams the body with an unsigned
+trailer (x-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER), which the bucket policy refuses. The
+writes here therefore send the SHA-256 themselves (ChecksumSHA256, with ChecksumAlgorithm, which an Object
+Lock bucket requires of an upload): it travels in x-amz-checksum-sha256, S3 checks it against the body and
+stores it with the version (https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html),
+and only ``payload_signing_enabled`` decides whether the payload is signed. An instrument gateway must
+upload the same way.
 """
 
 from __future__ import annotations
@@ -108,7 +111,7 @@ class InstrumentSteps:
         s3 = self.session.client("s3", region_name=self.region, config=SIGNED if signed else UNSIGNED, **(credentials or {}))
         try:
             put = s3.put_object(Bucket=self.instrument_bucket, Key=key, Body=body, ContentType="text/plain",
-                                ChecksumSHA256=base64.b64encode(digest.digest()).decode("ascii"),
+                                ChecksumAlgorithm="SHA256", ChecksumSHA256=base64.b64encode(digest.digest()).decode("ascii"),
                                 Tagging=urlencode({**TEST_DATA_TAGS, "gxp:oq-run": self.run_id}))
         except ClientError as exc:
             code, observed = _error(exc)
