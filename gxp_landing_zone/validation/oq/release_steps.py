@@ -125,6 +125,12 @@ class ReleaseSteps:
         self.record(test, "2", action, f"s3://{bucket}/{key}?versionId={version}",
                     f"{RESTRICTED_REFUSAL[0]} {RESTRICTED_REFUSAL[1]}; nothing signed", {"status": status, "response": answer},
                     "pass" if (status, code) == RESTRICTED_REFUSAL else "fail")
+        signature = answer.get("signature") if isinstance(answer, dict) else None
+        if status in (200, 201) and isinstance(signature, dict):
+            # Signed where it must be refused: the signature stays in the append-only ledger, as test data.
+            self.record(test, "2", "Release signature the service should have refused, left in the append-only ledger",
+                        f"s3://{bucket}/{key}?versionId={version}", "kept; it signs labelled test data only",
+                        {"seq": signature.get("seq"), "meaning": release}, "test data", kind="test data")
 
     def _release_record(self, test, step, client, version, manifest_hash, release, *, changed: bool) -> None:
         r = self.versions["release"]
