@@ -39,6 +39,11 @@ class RestoreSteps:
         table_done = self._restore_ledger(test, scratch)
         self._restore_clean_up(test, scratch if bucket_done else None, scratch if table_done else None)
 
+    def _skipped(self, test: str, reason: str, numbers: tuple[int, ...]) -> None:
+        for number in numbers:
+            action, expected = self.tests[test]["steps"][number - 1]
+            self.record(test, str(number), action, "-", expected, f"not executed: {reason}", "not executed")
+
     # -- recovery points and jobs ---------------------------------------------------------------------
 
     def _latest_recovery_point(self, resource_arn: str) -> tuple[dict | None, str]:
@@ -97,7 +102,7 @@ class RestoreSteps:
         point, why = self._latest_recovery_point(f"arn:aws:s3:::{self.bucket}")
         if point is None:
             self.record(test, "1", action, f"s3://{self.bucket}", expected, why, "fail")
-            self.not_executed(test, "no recovery point of the records bucket", first_step=2)
+            self._skipped(test, "no recovery point of the records bucket", (2, 3))
             return False
         taken = point["CreationDate"]
         prefix = self.key.rsplit("/", 1)[0] + "/"
@@ -106,13 +111,14 @@ class RestoreSteps:
             self.record(test, "1", action, f"s3://{self.bucket}/{prefix}", expected,
                         f"not executed: {error or f'no labelled OQ test object is older than the recovery point of {_iso(taken)}; run the OQ again after the next back-up'}",
                         "fail" if error else "not executed")
-            self.not_executed(test, "no test object in the recovery point", first_step=2)
+            self._skipped(test, "no test object in the recovery point", (2, 3))
             return False
         key, version = found
         try:
             digest = _sha256(self.s3.get_object(Bucket=self.bucket, Key=key, VersionId=version)["Body"].read())
         except ClientError as exc:
             self.record(test, "1", action, f"s3://{self.bucket}/{key}?versionId={version}", expected, _error(exc)[1], "fail")
+            self._skipped(test, "the original version could not be read", (2, 3))
             return False
         self.record(test, "1", action, f"s3://{self.bucket}/{key}?versionId={version}", expected,
                     {"recovery point": point["RecoveryPointArn"], "taken": _iso(taken), "sha256": digest}, "pass")
@@ -168,7 +174,7 @@ class RestoreSteps:
         point, why = self._latest_recovery_point(table["TableArn"]) if table else (None, why)
         if point is None:
             self.record(test, "4", action, name or "ledger table", expected, why, "fail")
-            self.not_executed(test, "no recovery point of the ledger table", first_step=5)
+            self._skipped(test, "no recovery point of the ledger table", (5,))
             return False
         started = self._job_step(test, "4", f"Restore the ledger table {name} into the table {scratch}", scratch,
                                  point, "DynamoDB", {"TargetTableName": scratch})
