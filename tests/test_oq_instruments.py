@@ -181,3 +181,54 @@ def test_without_a_registered_instrument_identity_nothing_is_written(validation,
     dev = [r for r in results if r.test_id == "OQ-DEV-01"]
     assert {r.outcome for r in dev} == {"not executed"} and reason in dev[0].observed
     assert bucket.requests == []
+
+
+def test_the_package_joins_the_inside_and_outside_runs():
+    """A step one record leaves manual and another performed counts by its performance (package/executed.py)."""
+    from gxp_landing_zone.validation.package.executed import executed_oq
+
+    def entry(test, number, outcome, kind="step"):
+        return {"test_id": test, "step": number, "kind": kind, "outcome": outcome}
+
+    inside = [entry("OQ-DEV-01", n, "pass") for n in "123"] + [entry("OQ-DEV-01", "1", "test data", "test data"),
+                                                               entry("OQ-DEV-02", "1", "manual")]
+    outside = [entry("OQ-DEV-01", n, "manual") for n in "123"] + [entry("OQ-DEV-02", "1", "pass")]
+    tests = [{"id": t, "automated": True} for t in ("OQ-DEV-01", "OQ-DEV-02")]
+    files = [{"file": name, "entries": entries, **dict.fromkeys(("account_role", "region", "protocol_sha256", "seal",
+                                                                   "signed_by", "signed_at"))}
+             for name, entries in (("inside.json", inside), ("outside.json", outside))]
+    verdict = {t["id"]: t["verdict"] for t in executed_oq(files, tests)["tests"]}
+    assert verdict == {"OQ-DEV-01": "pass", "OQ-DEV-02": "pass"}
+    # One run alone leaves the other test manual; a failure anywhere fails the test.
+    assert {t["id"]: t["verdict"] for t in executed_oq(files[:1], tests)["tests"]}["OQ-DEV-02"] == "manual"
+    outside[-1]["outcome"] = "fail"
+    assert {t["id"]: t["verdict"] for t in executed_oq(files, tests)["tests"]}["OQ-DEV-02"] == "fail"
+
+
+def test_cli_reads_identities_from_the_environment_and_options_from_arguments(monkeypatch, capsys, tmp_path):
+    from tests.test_oq import REFERENCE_CONFIG, SIG_API, run_cli
+
+    seen = {}
+
+    def fake_run_oq(session, config, role, region, **kwargs):
+        seen.update(kwargs)
+        return []
+
+    monkeypatch.setattr("gxp_landing_zone.validation.oq.__main__.run_oq", fake_run_oq)
+    for name, value in {"GXP_OQ_INSTRUMENT_ROLE_ARN": "arn:aws:iam::999999999901:role/gxp-instrument-hplc-val-01",
+                        "GXP_OQ_TOKEN_QP": "eyJ.qp", "GXP_OQ_TOKEN_NOT_QP": "eyJ.not-qp",
+                        "GXP_OQ_TOKEN_MEANING_REVIEW": "eyJ.review", "GXP_OQ_TOKEN_MEANING_BATCH_RELEASE": "eyJ.x"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("GXP_OQ_INSTRUMENT_PROFILE", raising=False)
+    code, out, _ = run_cli(capsys, tmp_path, "--account-role", REGULATED, "--signature-api", SIG_API, "--no-seal",
+                           "--inside-vpc", "--restore-test", "--restore-wait-minutes", "5", "--ledger-table", "ledger")
+    assert code == 5
+    assert seen["instrument_identity"] == {"role_arn": "arn:aws:iam::999999999901:role/gxp-instrument-hplc-val-01",
+                                           "profile": None}
+    assert seen["release_tokens"] == {"qp": "eyJ.qp", "not_qp": "eyJ.not-qp",
+                                      "meanings": {"review": "eyJ.review", "batch-release": "eyJ.x"}}
+    assert (seen["inside_vpc"], seen["restore_test"], seen["restore_wait_seconds"], seen["ledger_table"]) == (
+        True, True, 300, "ledger")
+    code, _, err = run_cli(capsys, tmp_path / "bad", "--account-role", REGULATED, "--restore-wait-minutes", "0")
+    assert code == 2 and err == "oq: error: --restore-wait-minutes must be at least 1, not 0\n"
+    assert REFERENCE_CONFIG.exists()

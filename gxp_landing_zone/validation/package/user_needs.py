@@ -41,15 +41,15 @@ USER_NEEDS = (
              failure="A change obscures the earlier version", severity=5, occurrence=2, detectability=3),
     UserNeed("UR-03", LAB, "I can retrieve any record, including one moved to the archive tier, within the time stated "
              "for its storage class, for the whole retention period.",
-             ("GXP-REC-06", "GXP-KEY-01", "GXP-SCP-03", "GXP-BAK-01"), pq=("PQ-03",), uat=("UAT-02",),
+             ("GXP-REC-06", "GXP-KEY-01", "GXP-SCP-03", "GXP-BAK-01"), oq=("OQ-BAK-01",), pq=("PQ-03",), uat=("UAT-02",),
              failure="An archived record cannot be read back in time", severity=4, occurrence=2, detectability=4),
     UserNeed("UR-04", INSPECTOR, "I can be given a clear printed or PDF copy of a record with its signatures.",
-             uat=("UAT-02",),
+             oq=("OQ-SIG-07",), uat=("UAT-02",),
              failure="No accurate copy can be produced for an inspection", severity=3, occurrence=2, detectability=2),
     UserNeed("UR-05", QA, "Only the people authorised for a task can reach the systems and records it needs, and no "
              "one can grant themselves access.",
              ("GXP-IAM-01", "GXP-IAM-02", "GXP-IAM-03", "GXP-SCP-04", "GXP-S3-06", "GXP-S3-10", "GXP-REC-02",
-              "GXP-ALERT-01", "GXP-DEV-01"), oq=("OQ-SIG-05",), uat=("UAT-04",),
+              "GXP-ALERT-01", "GXP-DEV-01"), oq=("OQ-SIG-05", "OQ-DEV-01", "OQ-DEV-02"), uat=("UAT-04",),
              failure="Someone without authority reads or changes records", severity=5, occurrence=2, detectability=3),
     UserNeed("UR-06", QA, "Records and their audit trail stay in the jurisdiction they belong to; only de-identified "
              "data may be copied elsewhere, and only where the config allows.",
@@ -85,7 +85,7 @@ USER_NEEDS = (
              failure="A signature is lost, altered or moved to another record", severity=5, occurrence=2, detectability=3),
     UserNeed("UR-14", QA, "Only the groups the config authorises can sign a record class with a meaning, in the "
              "required order.",
-             ("GXP-ESIG-09", "GXP-ESIG-12"), oq=("OQ-SIG-05", "OQ-SIG-06"), uat=("UAT-01",),
+             ("GXP-ESIG-09", "GXP-ESIG-12"), oq=("OQ-SIG-05", "OQ-SIG-06", "OQ-SIG-07"), uat=("UAT-01",),
              failure="Approval precedes review, or an unauthorised role signs", severity=4, occurrence=2, detectability=3),
     UserNeed("UR-15", QA, "Attempts to misuse a signer's credentials are blocked and reported to QA at once.",
              ("GXP-ESIG-05", "GXP-ESIG-08", "GXP-ALERT-02"), oq=("OQ-ALERT-01",), uat=("UAT-05",),
