@@ -104,7 +104,8 @@ class StubbedApiSession:
 
 def signature_api(account_id: str) -> dict:
     """The REST API of signatures/infrastructure.py: three methods behind the Cognito authorizer, stage v1 access-logged."""
-    cognito = {"authorizationType": "COGNITO_USER_POOLS", "authorizerId": "sigauth1"}
+    cognito = {"authorizationType": "COGNITO_USER_POOLS", "authorizerId": "sigauth1",
+               "methodIntegration": {"type": "AWS_PROXY"}}
     return {
         "id": "sigapi0001", "name": "Api", "tags": dict(ROLE_TAGS),
         "resources": [
@@ -304,6 +305,8 @@ def test_correct_records_and_signature_service_pass(service):
     # POST/GET /signatures, GET /signatures/verify, GET /signatures/release-record
     assert len([r for r in results if r.control_id == "GXP-API-01"]) == 4
     assert {r.resource for r in results if r.control_id == "GXP-API-02"} == {"sigapi0001 stage v1"}
+    # GXP-ESIG-12 judges the API's routes too: the printable release record is served.
+    assert "sigapi0001" in {r.resource for r in results if r.control_id == "GXP-ESIG-12"}
 
 
 def test_checks_run_where_the_stacks_deploy():
@@ -508,6 +511,7 @@ BREAKS = {
     "unauthenticated method": (ROLE, "GXP-API-01", lambda c, n, s: _api(s)["resources"][2]["methods"].update(
         GET={"authorizationType": "NONE"})),
     "stage access logging off": (ROLE, "GXP-API-02", lambda c, n, s: _api(s)["stages"][0].pop("accessLogSettings")),
+    "release-record route removed": (ROLE, "GXP-ESIG-12", lambda c, n, s: _api(s)["resources"].pop(3)),
 }
 
 

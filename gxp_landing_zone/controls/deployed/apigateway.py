@@ -1,8 +1,11 @@
-"""The estate's REST APIs as their ``AWS::ApiGateway::Method`` and ``AWS::ApiGateway::Stage`` resources.
+"""The estate's REST APIs as their ``AWS::ApiGateway::RestApi``, ``::Resource``, ``::Method`` and ``::Stage``
+resources.
 
-An API is the estate's when it carries the account-role tag every stack puts on its resources. Both
-API controls read through this one walk: get_rest_apis, then per API get_resources, get_method for
-each method of each resource, and get_stages.
+An API is the estate's when it carries the account-role tag every stack puts on its resources. Every
+API control reads through this one walk: get_rest_apis, then per API get_resources, get_method for
+each method of each resource, and get_stages. API Gateway's own IDs stand where a template has Refs:
+a resource's ParentId and a method's ResourceId are resource IDs, and the root resource (path "/") is
+the API's RootResourceId; a resource's physical ID is "<api id>/<resource id>".
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from .cognito import ROLE_TAG
 from .reader import AccountReader
 
 METHOD, STAGE = "AWS::ApiGateway::Method", "AWS::ApiGateway::Stage"
+REST_API, API_RESOURCE = "AWS::ApiGateway::RestApi", "AWS::ApiGateway::Resource"
 
 
 def _paged(reader: AccountReader, operation: str, **kwargs) -> tuple[list, str | None]:
@@ -52,6 +56,21 @@ def _stage(reader: AccountReader, api_id: str, stage: dict) -> Resource:
     return reader.add(STAGE, f"{api_id} stage {stage.get('stageName')}", properties)
 
 
+def _tree(reader: AccountReader, api: dict, resources: list[dict]) -> list[Resource]:
+    """The API and its resources (paths), parents found by ID or, failing that, by path."""
+    by_path = {r.get("path"): r.get("id") for r in resources}
+    root = by_path.get("/")
+    found = [reader.add(REST_API, api["id"], {"Name": api.get("name"), "RootResourceId": root})]
+    for resource in resources:
+        path = resource.get("path") or ""
+        if resource.get("id") == root:
+            continue
+        parent = resource.get("parentId") or by_path.get(path.rsplit("/", 1)[0] or "/")
+        found.append(reader.add(API_RESOURCE, f"{api['id']}/{resource.get('id')}", {
+            "RestApiId": api["id"], "ParentId": parent, "PathPart": resource.get("pathPart") or path.rsplit("/", 1)[-1]}))
+    return found
+
+
 def estate_apis(reader: AccountReader) -> list[Resource]:
     """Every method and stage of the REST APIs tagged for this account."""
     return reader.once(("apigateway", "apis"), lambda: _read(reader))
@@ -68,6 +87,9 @@ def _read(reader: AccountReader) -> list[Resource]:
         resources, error = _paged(reader, "get_resources", restApiId=api["id"])
         if error:
             found.append(reader.add(METHOD, f"{api['id']} methods", Unresolved(error)))
+            found.append(reader.add(REST_API, api["id"], Unresolved(error)))
+        else:
+            found += _tree(reader, api, resources)
         for resource in resources:
             for http_method in sorted(resource.get("resourceMethods") or {}):
                 found.append(_method(reader, api["id"], resource, http_method))
@@ -76,7 +98,7 @@ def _read(reader: AccountReader) -> list[Resource]:
             found.append(reader.add(STAGE, f"{api['id']} stages", Unresolved(stages.error)))
             continue
         found += [_stage(reader, api["id"], stage) for stage in stages.get("item") or []]
-    for resource_type in (METHOD, STAGE):
+    for resource_type in (REST_API, METHOD, STAGE):
         if not any(r.type == resource_type for r in found):
             found.append(reader.add(
                 resource_type, f"REST API {resource_type.rsplit('::', 1)[-1].lower()}s", {},

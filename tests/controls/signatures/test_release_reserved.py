@@ -1,5 +1,5 @@
 """GXP-ESIG-12: batch release reserved to the Qualified Persons, and one meaning per person per version,
-deployed exactly as the config states them."""
+deployed exactly as the config states them; the signature API serves the printable release record."""
 
 from __future__ import annotations
 
@@ -45,6 +45,43 @@ def test_non_compliant(reference, ctx, edit):
     assert fired(variant(reference[STACK], edit), ctx) == {CONTROL}
 
 
+def _release(template: dict, what: str = "method") -> tuple[str, dict]:
+    """(logical ID, resource) of the release-record route's API resource or its GET method."""
+    (lid, resource), = [(k, r) for k, r in template["Resources"].items()
+                        if r["Type"] == "AWS::ApiGateway::Resource" and r["Properties"]["PathPart"] == "release-record"]
+    if what == "resource":
+        return lid, resource
+    return next((k, r) for k, r in template["Resources"].items() if r["Type"] == "AWS::ApiGateway::Method"
+                and r["Properties"]["ResourceId"] == {"Ref": lid})
+
+
+def _drop_route(template):
+    for lid, _ in (_release(template), _release(template, "resource")):
+        del template["Resources"][lid]
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(_drop_route, id="release-record-route-removed"),
+        pytest.param(lambda t: _release(t)[1]["Properties"].update(Integration={"Type": "MOCK"}), id="route-answers-mock"),
+        pytest.param(lambda t: _release(t, "resource")[1]["Properties"].update(PathPart="release"), id="route-renamed"),
+        pytest.param(lambda t: _release(t)[1]["Properties"].update(HttpMethod="POST"), id="route-not-readable-by-get"),
+        pytest.param(lambda t: _release(t)[1]["Properties"].update(ResourceId={"Ref": "RouteParameter"}),
+                     id="route-unprovable-ref"),
+    ],
+)
+def test_release_record_route_non_compliant(reference, ctx, edit):
+    assert fired(variant(reference[STACK], edit), ctx) == {CONTROL}
+
+
+def _release_method(stack):
+    from aws_cdk import aws_apigateway as apigw
+
+    return next(c for c in stack.node.find_all() if isinstance(c, apigw.CfnMethod) and "releaserecord" in c.node.path
+                .replace("-", "").lower())
+
+
 def _opened(environment: dict) -> str:
     return json.dumps({**json.loads(environment["SIGNING_RESTRICTIONS"]), "restricted_meanings": {}})
 
@@ -61,6 +98,8 @@ CHANNELS = Channels(
             "Properties.Environment.Variables.SIGNING_RESTRICTIONS", '{"same_person_may_sign": ["batch-record"]}'
         ),
         lambda stack: cfn_function(stack).add_deletion_override("Properties.Environment.Variables.SIGNING_RESTRICTIONS"),
+        # The printout: the release-record route answered by API Gateway itself, reaching no function.
+        lambda stack: _release_method(stack).add_property_override("Integration.Type", "MOCK"),
     ),
 )
 
