@@ -48,8 +48,9 @@ class Bundle:
 
 class RecordExport:
     def __init__(self, *, s3: Any, verify: Callable[[str, str, str], dict] | None = None, athena: Any = None,
-                 trail_table: str | None = None, workgroup: str | None = None, poll_seconds: float = 2.0) -> None:
-        self.s3, self.verify, self.athena = s3, verify, athena
+                 trail_table: str | None = None, workgroup: str | None = None, poll_seconds: float = 2.0,
+                 without_trail: str = "(the audit trail was not queried: no trail table given)") -> None:
+        self.s3, self.verify, self.athena, self.without_trail = s3, verify, athena, without_trail
         self.trail_table, self.workgroup, self.poll_seconds = trail_table, workgroup, poll_seconds
 
     def export(self, bucket: str, key: str, version_id: str) -> Bundle:
@@ -113,7 +114,7 @@ class RecordExport:
         writer.writerow(["eventtime", "eventname", "principal", "sourceipaddress", "vpcendpointid", "errorcode",
                          "version_id"])
         if self.athena is None or not self.trail_table:
-            writer.writerow(["(the audit trail was not queried: no trail table given)"])
+            writer.writerow([self.without_trail])
             return out.getvalue().encode()
         escaped = key.replace("'", "''")
         sql = (
