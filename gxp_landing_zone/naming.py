@@ -108,6 +108,7 @@ class Names(PipelineNames, ReviewNames):
                     (self.records_access_log_bucket(account.id, region), None),
                     (self.signature_manifest_bucket(account.id, region), None),
                     (self.signature_access_log_bucket(account.id, region), None),
+                    (self.record_export_bucket(account.id, region), None),
                 ]
                 names += [(self.records_bucket(d.name, account.id, region), d.name) for d in c.data_classes]
         for account in c.workload_accounts:
@@ -177,6 +178,18 @@ class Names(PipelineNames, ReviewNames):
     def records_function_role_name(purpose: str, region: str) -> str:
         """The records functions' roles (intake check, export), named so policies can name them."""
         return f"gxp-records-{purpose}-{region_code(region)}"
+
+    # The record export (records/deployment/export.py): its bucket never starts with the records prefix, as it
+    # holds copies, not records of a data class.
+    RECORD_EXPORT_FUNCTION = "gxp-record-export"
+    RECORD_EXPORT_KEY_ALIAS = "alias/gxp/record-exports"
+    RECORD_EXPORT_SIGNING_KEY_ALIAS = "alias/gxp/record-export-signing"
+
+    def record_export_bucket(self, account_id: str, region: str) -> str:
+        return f"{self._prefix}-record-exports-{account_id}-{region_code(region)}"
+
+    def record_export_role_arn(self, account_id: str, region: str) -> str:
+        return f"arn:aws:iam::{account_id}:role/{self.records_function_role_name('export', region)}"
 
     # Audit-trail review in the audit account (constructs/trail_review.py): Glue names allow no hyphen.
     TRAIL_REVIEW_DATABASE = "gxp_audit_trail"

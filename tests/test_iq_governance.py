@@ -155,8 +155,8 @@ def _keys(session, config, names, account) -> dict[str, str]:
             key = kms.create_key(Description=alias)["KeyMetadata"]["KeyId"]
             kms.create_alias(AliasName=alias, TargetKeyId=key)
             kms.enable_key_rotation(KeyId=key)
-        elif alias == names.signature_seal_key_alias():
-            # The seal key keeps the policy the signature service's builder gave it (only Sign by the signer).
+        elif alias in (names.signature_seal_key_alias(), names.RECORD_EXPORT_SIGNING_KEY_ALIAS):
+            # The signing keys keep the policies their builders gave them (only Sign by the one signer).
             arns[alias] = kms.describe_key(KeyId=key)["KeyMetadata"]["Arn"]
             continue
         kms.put_key_policy(KeyId=key, PolicyName="default", Policy=managed_key_policy(account.id))

@@ -40,8 +40,8 @@ def test_every_records_resource_is_retained(records):
             if resource["Type"] == "AWS::KMS::Key":
                 assert resource["Properties"]["PendingWindowInDays"] == 30
     # 6 stacks (3 production, 3 validation) x (4 classes x (bucket, policy, key) + access-log bucket and policy
-    # + the key of the intake check's logs, there being an instrument-data class)
-    assert checked == 6 * (4 * 3 + 2 + 1)
+    # + the key of the records functions' logs + the record export's bucket, policy, key and signing key)
+    assert checked == 6 * (4 * 3 + 2 + 1 + 4)
 
 
 def test_records_buckets_lock_each_class_for_its_retention(records, reference_config):
@@ -85,12 +85,12 @@ def test_only_de_identified_classes_replicate(records, reference_config):
 
 def test_each_class_has_its_own_key(records):
     for template in records.values():
-        # Beside the class keys: the key of the intake check's logs (not a records key).
-        keys = {lid for lid in _of_type(template, "AWS::KMS::Key") if not lid.startswith("FunctionLogKey")}
+        # Beside the class keys: the key of the records functions' logs and the record export's keys (not records keys).
+        keys = {lid for lid in _of_type(template, "AWS::KMS::Key") if not lid.startswith(("FunctionLogKey", "RecordExport"))}
         used = [
             b["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
             .get("KMSMasterKeyID", {}).get("Fn::GetAtt", [None])[0]
-            for b in _of_type(template, "AWS::S3::Bucket").values()
+            for lid, b in _of_type(template, "AWS::S3::Bucket").items() if not lid.startswith("RecordExport")
         ]
         used = [k for k in used if k]
         assert len(used) == len(set(used)) == len(keys) == 4

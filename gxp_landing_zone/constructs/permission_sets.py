@@ -67,14 +67,51 @@ class BreakGlassSpec:
     session_hours: int
 
 
-def specs(record_bucket_prefix: str) -> list[PermissionSetSpec]:
+@dataclass(frozen=True)
+class RecordExports:
+    """The record export QA may invoke, and the alias of the key its copies are encrypted with."""
+
+    function_name: str
+    key_alias: str
+
+
+def _request_exports(exports: RecordExports) -> dict:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                # 11.10(b): QA asks for an accurate and complete copy of a record version. The export function
+                # only reads the record and writes a locked, signed copy; it changes nothing QA audits.
+                "Sid": "RequestRecordExports",
+                "Effect": "Allow",
+                "Action": "lambda:InvokeFunction",
+                "Resource": f"arn:aws:lambda:*:*:function:{exports.function_name}",
+            },
+            {
+                # Reading the copies: the exports key's policy names QA's roles too, and only through S3.
+                "Sid": "ReadRecordExports",
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": "arn:aws:kms:*:*:key/*",
+                "Condition": {
+                    "StringLike": {"kms:ViaService": "s3.*.amazonaws.com"},
+                    "ForAnyValue:StringEquals": {"kms:ResourceAliases": exports.key_alias},
+                },
+            },
+        ],
+    }
+
+
+def specs(record_bucket_prefix: str, exports: RecordExports | None = None) -> list[PermissionSetSpec]:
+    """``exports``: the record export, which the auditors (QA) may invoke and whose copies they may read."""
     records = [f"arn:aws:s3:::{record_bucket_prefix}*", f"arn:aws:s3:::{record_bucket_prefix}*/*"]
     return [
         PermissionSetSpec(
             "auditor",
             "GxpAuditor",
-            "Read-only access to every account, its configuration and its logs",
+            "Read-only access to every account, its configuration and its logs; may request record exports",
             ("arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AWSCloudTrail_ReadOnlyAccess"),
+            _request_exports(exports) if exports else None,
         ),
         PermissionSetSpec(
             "platform-admin",
@@ -127,11 +164,12 @@ class PermissionSets(Construct):
         record_bucket_prefix: str,
         assignments: list[tuple[str, str, str]],
         break_glass: BreakGlassSpec | None = None,
+        exports: RecordExports | None = None,
     ) -> None:
         """``assignments``: (group id, permission set key, account id) triples."""
         super().__init__(scope, id)
         self.permission_sets: dict[str, sso.CfnPermissionSet] = {}
-        for spec in specs(record_bucket_prefix):
+        for spec in specs(record_bucket_prefix, exports):
             self.permission_sets[spec.key] = sso.CfnPermissionSet(
                 self,
                 spec.name,

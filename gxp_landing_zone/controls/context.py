@@ -24,6 +24,10 @@ RETENTION_CLASS_TAG = "gxp:retention-class"
 MANIFEST_RETENTION_CLASS = "esignature-manifest"
 AUDIT_LOG_CLASS = "audit-log"
 ACCESS_LOG_CLASS = "access-log"
+# Record exports (GXP-REC-07): a copy handed to an inspector stays unaltered for at least this many days while
+# it is relied on; the record itself keeps its own lock.
+RECORD_EXPORT_CLASS = "record-export"
+RECORD_EXPORT_LOCK_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -129,8 +133,8 @@ class ControlContext:
                                  names.review_reports_bucket: config.audit_log.days, **manifests},
             lock_days_by_class={
                 AUDIT_LOG_CLASS: config.audit_log.days, MANIFEST_RETENTION_CLASS: longest,
-                EVIDENCE_RETENTION_CLASS: config.audit_log.days,
-                REVIEW_RETENTION_CLASS: config.audit_log.days, **classes,
+                EVIDENCE_RETENTION_CLASS: config.audit_log.days, REVIEW_RETENTION_CLASS: config.audit_log.days,
+                RECORD_EXPORT_CLASS: RECORD_EXPORT_LOCK_DAYS, **classes,
             },
             records_bucket_prefix=names.records_bucket_prefix(),
             config_bucket=names.config_bucket,

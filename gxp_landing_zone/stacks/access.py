@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ..constructs.permission_sets import BreakGlassSpec, PermissionSets
+from ..constructs.permission_sets import BreakGlassSpec, PermissionSets, RecordExports
 from ..naming import BREAK_GLASS_PERMISSION_SET
 from .base import GxpStack
 
@@ -26,6 +26,7 @@ class AccessStack(GxpStack):
             session_hours=access.session_hours,
             record_bucket_prefix=self.names.records_bucket_prefix(),
             assignments=triples,
+            exports=RecordExports(self.names.RECORD_EXPORT_FUNCTION, self.names.RECORD_EXPORT_KEY_ALIAS),
             break_glass=BreakGlassSpec(
                 name=BREAK_GLASS_PERMISSION_SET,
                 group_id=self.config.change_control.break_glass.group_id,

@@ -14,10 +14,19 @@ from ..constructs.managed_key import ManagedKey
 from ..constructs.records_vault import (
     ArchiveSchedule, RecordClassSpec, RecordsVault, ReplicaDestination, ReplicaSource,
 )
+from ..constructs.permission_sets import specs as permission_set_specs
+from ..records.deployment.export import RecordExportFunction, RecordExportSpec
 from ..records.deployment.intake import EVENT_SOURCE as INTAKE_SOURCE
 from ..records.deployment.intake import InstrumentIntake
 from ..validation.conformance import record_change_patterns
+from ..topology import stack_id
 from .base import GxpStack
+
+# Object Lock on an export: a copy handed to an inspector stays unaltered while an inspection or a request
+# relies on it (regulators' requests are answered within days or weeks). The record itself stays under its own
+# lock for its whole retention, and an export can be made again at any time, so a longer lock would only keep
+# more copies of regulated (often personal) data.
+EXPORT_LOCK_DAYS = 30
 
 
 class RecordsStack(GxpStack):
@@ -59,7 +68,9 @@ class RecordsStack(GxpStack):
                 else ArchiveSchedule(),
             )
             self.vaults[data_class.name] = vault
+        self.function_log_key = self._function_log_key()
         self.intake = self._intake_check()
+        self.export = self._record_export()
         patterns = record_change_patterns(names.records_bucket_prefix())
         # Changes to the buckets' and keys' protection reach the audit account as they happen
         # (Annex 11 10, 11.10(e)).
@@ -137,12 +148,13 @@ class RecordsStack(GxpStack):
             key_alias=names.records_key_alias(data_class.name),
             operator_role_pattern=names.records_operator_role_pattern(me.id),
             replication_role_name=names.records_replication_role_name(data_class.name, self.region) if destinations else None,
-            # The signature service hashes the exact version it signs or verifies (11.70); the release gates
-            # read evaluation records, training and Macie read the classes the config lets models train on.
+            # The signature service hashes the exact version it signs or verifies (11.70); the export copies any
+            # version on QA's request (11.10(b)); the release gates read evaluation records, training and Macie read
+            # the classes the config lets models train on.
             reader_role_arns=tuple(
                 f"arn:aws:iam::{me.id}:role/{names.signature_role_name(purpose, self.region)}"
                 for purpose in ("sign", "verify")
-            ) + self._ai_readers(data_class),
+            ) + (names.record_export_role_arn(me.id, self.region),) + self._ai_readers(data_class),
             writer_role_arns=names.evaluation_writer_role_arns(me.id, self.region) if self._holds_evaluations(data_class) else (),
             destinations=tuple(destinations),
             sources=tuple(sources),
@@ -168,19 +180,12 @@ class RecordsStack(GxpStack):
         classes = [c.name for c in config.data_classes if c.instrument_data]
         if not classes:
             return None
-        key = ManagedKey(self, "FunctionLogKey", alias=names.records_function_key_alias, description="Encrypts the records functions' logs")
-        key.allow(
-            "CloudWatchLogsEncrypt",
-            iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com"),
-            ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-            {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{self.region}:{self.account}:log-group:*"}},
-        )
         intake = InstrumentIntake(
             self,
             "InstrumentIntake",
             bucket_names=[names.records_bucket(c, self.gxp_account.id, self.region) for c in classes],
             role_name=names.records_function_role_name("intake", self.region),
-            log_key=key.key,
+            log_key=self.function_log_key.key,
             log_retention_days=config.audit_log.cloudwatch_retention_days,
         )
         function = intake.check.function
@@ -205,6 +210,75 @@ class RecordsStack(GxpStack):
             "instrument-data buckets it is told about by S3, and nothing else",
         )
         return intake
+
+    def _function_log_key(self) -> ManagedKey:
+        key = ManagedKey(self, "FunctionLogKey", alias=self.names.records_function_key_alias,
+                         description="Encrypts the records functions' logs")
+        key.allow(
+            "CloudWatchLogsEncrypt",
+            iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com"),
+            ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+            {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{self.region}:{self.account}:log-group:*"}},
+        )
+        return key
+
+    def _record_export(self) -> RecordExportFunction:
+        """Accurate and complete copies on request (11.10(b), Annex 11 8.1): QA's roles (the auditor permission
+        set, which the config assigns to QA) invoke it and read what it writes."""
+        names, config, me = self.names, self.config, self.gxp_account
+        auditor = {s.key: s.name for s in permission_set_specs(names.records_bucket_prefix())}["auditor"]
+        export = RecordExportFunction(
+            self,
+            "RecordExport",
+            spec=RecordExportSpec(
+                function_name=names.RECORD_EXPORT_FUNCTION,
+                role_name=names.records_function_role_name("export", self.region),
+                bucket_name=names.record_export_bucket(me.id, self.region),
+                key_alias=names.RECORD_EXPORT_KEY_ALIAS,
+                signing_key_alias=names.RECORD_EXPORT_SIGNING_KEY_ALIAS,
+                lock_days=EXPORT_LOCK_DAYS,
+                records_buckets=tuple(names.records_bucket(c.name, me.id, self.region) for c in config.data_classes),
+                records_key_aliases=tuple(names.records_key_alias(c.name) for c in config.data_classes),
+                reader_role_patterns=(f"arn:aws:iam::{me.id}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_{auditor}_*",),
+                organization_id=config.organization.id,
+                ledger_parameter=names.signature_ledger_parameter(),
+                ledger_stack=stack_id("Signatures", me, self.region),
+                signature_key_alias=names.signature_key_alias(),
+                seal_key_alias=names.signature_seal_key_alias(),
+                manifest_bucket=names.signature_manifest_bucket(me.id, self.region),
+            ),
+            access_log_bucket=self.access_logs.bucket,
+            estate_accounts=[a.id for a in config.accounts],
+            log_key=self.function_log_key.key,
+            log_retention_days=config.audit_log.cloudwatch_retention_days,
+        )
+        function = export.export.function
+        acknowledge(
+            export.export.policy,
+            [f"AwsSolutions-IAM5[Resource::{r}]" for r in export.wildcard_resources(export.spec, self.region, self.account)],
+            "X-Ray accepts no resource-level permissions; the export reads any version of this account's records "
+            "buckets and their signatures (the ledger's name is generated, keys are named by alias), and writes only "
+            "new objects under exports/ of its own bucket",
+        )
+        acknowledge(
+            function,
+            ["HIPAA.Security-LambdaDLQ", "NIST.800.53.R5-LambdaDLQ"],
+            "QA invokes the export synchronously and reads its answer; a failed export is reported to the caller, "
+            "who runs it again",
+        )
+        acknowledge(
+            function,
+            ["HIPAA.Security-LambdaInsideVPC", "NIST.800.53.R5-LambdaInsideVPC"],
+            "The export reaches only the regional S3, KMS, DynamoDB and SSM APIs over TLS with SigV4 under a "
+            "least-privilege role, and no VPC resource",
+        )
+        acknowledge(
+            export.bucket.bucket,
+            ["HIPAA.Security-S3BucketReplicationEnabled", "NIST.800.53.R5-S3BucketReplicationEnabled"],
+            "Exports are copies of records that stay in their jurisdiction; the records themselves are kept, backed "
+            "up and (where the config allows) replicated, and an export can be made again at any time",
+        )
+        return export
 
     def _record_deviations(self) -> None:
         for vault in self.vaults.values():

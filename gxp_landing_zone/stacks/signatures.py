@@ -37,7 +37,7 @@ class SignatureServiceStack(GxpStack):
             audit_bus_arn=names.audit_bus_arn(),
             event_source=names.signature_event_source(),
             role_names={p: names.signature_role_name(p, region) for p in ("sign", "list", "verify", "token")},
-            release_reader_role_arns=names.release_reader_role_arns(account, region),
+            ledger_reader_role_arns=(*names.release_reader_role_arns(account, region), names.record_export_role_arn(account, region)),
             ledger_parameter_name=names.signature_ledger_parameter(),
             unsealed_before=settings.unsealed_before.isoformat() if settings.unsealed_before else None,
             backup_role_arn=names.backup_role_arn(account, region),

@@ -6,7 +6,7 @@ import re
 
 from ..cfn import Unresolved, contains_unresolved
 from ..model import Control, all_of, cannot_prove, compliant, non_compliant, not_applicable
-from ..policy import as_list, statements, unreadable
+from ..policy import as_list, matches, statements, unreadable
 from ._permission_sets import IDENTITY_CENTER, PERMISSION_SET
 
 AUDITOR = "GxpAuditor"
@@ -23,6 +23,28 @@ READ_ONLY_MANAGED_POLICIES = frozenset({
 MANAGED_POLICY = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(.+)$")
 # Action names IAM gives only to reads; a wildcard may follow the verb (s3:Get*), never replace it.
 READ_VERBS = re.compile(r"^[a-z0-9-]+:(Get|List|Describe|View|BatchGet|Lookup|Search|Select)[a-z0-9*]*$", re.IGNORECASE)
+# The one thing auditors may start: the record export (GXP-REC-07), which reads a record version and writes a
+# locked, signed copy for them (11.10(b)). Only this function, by name; no other function and no wildcard. And
+# reading those copies: decrypting through S3 with the exports key alone, named by its alias.
+EXPORT_INVOKE = "lambda:InvokeFunction"
+EXPORT_FUNCTION = "arn:aws:lambda:*:*:function:gxp-record-export"
+EXPORT_KEY_ALIAS = "alias/gxp/record-exports"
+
+
+def _requests_exports(statement) -> bool:
+    if "NotResource" in statement.raw or as_list(statement.raw.get("Action")) != [EXPORT_INVOKE]:
+        return False
+    resources = as_list(statement.raw.get("Resource"))
+    return bool(resources) and all(isinstance(r, str) and matches(EXPORT_FUNCTION, r) for r in resources)
+
+
+def _reads_exports(statement) -> bool:
+    """kms:Decrypt through S3 on the exports key alone: reading the copies the export wrote."""
+    if "NotResource" in statement.raw or as_list(statement.raw.get("Action")) != ["kms:Decrypt"]:
+        return False
+    via = statement.condition("StringLike", "kms:ViaService") or statement.condition("StringEquals", "kms:ViaService")
+    aliases = statement.condition("ForAnyValue:StringEquals", "kms:ResourceAliases")
+    return bool(via) and all(v.startswith("s3.") for v in via) and aliases == [EXPORT_KEY_ALIAS]
 
 
 def _auditor_groups(ctx) -> set[str]:
@@ -71,7 +93,7 @@ def _inline(permission_set):
         return cannot_prove(f"InlinePolicy: {why.why}")
     writes = []
     for statement in statements(document):
-        if statement.effect != "Allow":
+        if statement.effect != "Allow" or _requests_exports(statement) or _reads_exports(statement):
             continue
         if "NotAction" in statement.raw:
             writes.append(f"NotAction {statement.raw['NotAction']}")
@@ -97,7 +119,9 @@ CONTROL = Control(
     title="Auditors cannot change what they audit",
     statement=(
         f"The auditor permission set ({AUDITOR}, and any permission set assigned to the auditors' groups) holds only "
-        "read-only AWS managed policies, no customer managed policy, and an inline policy that allows only reads."
+        "read-only AWS managed policies, no customer managed policy, and an inline policy that allows only reads, "
+        "the invocation of the record export function, which copies a record for them and changes nothing, and "
+        "decrypting those copies through S3."
     ),
     part11={
         "11.10(d)": "Auditors' access is limited to what reviewing needs: reading.",

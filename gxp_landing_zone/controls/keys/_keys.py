@@ -25,7 +25,8 @@ def expected_aliases(reader) -> list[str]:
         AUDIT: [AUDIT_ALERTS_KEY_ALIAS],
         REGULATED: [names.records_key_alias(c.name) for c in config.data_classes]
         + [names.signature_key_alias(), names.signature_seal_key_alias(), names.backup_key_alias]
-        + ([names.records_function_key_alias] if any(c.instrument_data for c in config.data_classes) else []),
+        # The records functions' logs (intake check, export), the exports and the export's manifest signatures.
+        + [names.records_function_key_alias, names.RECORD_EXPORT_KEY_ALIAS, names.RECORD_EXPORT_SIGNING_KEY_ALIAS],
         # The pipeline's artifacts and the release signature service, in the home region only.
         DEPLOYMENT: [PIPELINE_ARTIFACT_KEY_ALIAS, names.signature_key_alias(), names.signature_seal_key_alias()]
         if reader.region == config.home_region else [],

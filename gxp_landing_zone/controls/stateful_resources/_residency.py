@@ -33,6 +33,7 @@ def estate_bucket_names(config, names, account, region: str) -> list[str]:
             names.records_access_log_bucket(account.id, region),
             names.signature_manifest_bucket(account.id, region),
             names.signature_access_log_bucket(account.id, region),
+            names.record_export_bucket(account.id, region),
         ]
     if kind in (REGULATED, RESEARCH) and config.compute_settings(account).enabled:
         found += [

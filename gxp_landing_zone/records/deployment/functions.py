@@ -30,6 +30,7 @@ class RecordsFunction(Construct):
         environment: dict[str, str] | None = None,
         timeout: Duration = Duration.seconds(60),
         memory_size: int = 512,
+        function_name: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         self.log_group = logs.LogGroup(self, "Logs", encryption_key=log_key, removal_policy=KEEP)
@@ -60,6 +61,7 @@ class RecordsFunction(Construct):
             runtime=PYTHON,
             architecture=lambda_.Architecture.ARM_64,
             handler=handler(module),
+            function_name=function_name,
             code=lambda_.Code.from_asset(runtime_root()),
             description=description,
             role=self.role.without_policy_updates(),

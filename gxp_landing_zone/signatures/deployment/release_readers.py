@@ -1,7 +1,8 @@
-"""What the release gates of other stacks (signatures/runtime/release_handlers.py) need from the
-service: the ledger table's name, published in SSM under a name the config fixes (no stack export),
+"""What the functions of other stacks that verify signatures (the release gates,
+signatures/runtime/release_handlers.py, and the record export, records/runtime/export_handler.py) need from
+the service: the ledger table's name, published in SSM under a name the config fixes (no stack export),
 and the service key for reading the ledger and the manifest copies through DynamoDB and S3, granted
-to the gates' roles by name in the key policy (a condition, so the roles need not exist yet)."""
+to their roles by name in the key policy (a condition, so the roles need not exist yet)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from .spec import SignatureServiceSpec
 def add_release_readers(
     scope: Construct, spec: SignatureServiceSpec, *, key: ManagedKey, ledger: dynamodb.Table, seal_key: ManagedKey | None = None
 ) -> ssm.StringParameter | None:
-    if not spec.release_reader_role_arns or not spec.ledger_parameter_name:
+    if not spec.ledger_reader_role_arns or not spec.ledger_parameter_name:
         return None
     region = Stack.of(scope).region
     parameter = ssm.StringParameter(
@@ -26,14 +27,14 @@ def add_release_readers(
         description="Name of the e-signature ledger table, read by the release gates",
     )
     key.allow(
-        "ReleaseGatesReadLedgerAndManifests", iam.AccountRootPrincipal(), ["kms:Decrypt", "kms:DescribeKey"],
+        "LedgerReadersReadLedgerAndManifests", iam.AccountRootPrincipal(), ["kms:Decrypt", "kms:DescribeKey"],
         {"StringEquals": {"kms:ViaService": [f"dynamodb.{region}.amazonaws.com", f"s3.{region}.amazonaws.com"]},
-         "ArnLike": {"aws:PrincipalArn": list(spec.release_reader_role_arns)}},
+         "ArnLike": {"aws:PrincipalArn": list(spec.ledger_reader_role_arns)}},
     )
     if seal_key is not None:
-        # The gates check each entry's seal before trusting a signature (runtime/seal.py); they never sign.
+        # The readers check each entry's seal before trusting a signature (runtime/seal.py); they never sign.
         seal_key.allow(
-            "ReleaseGatesCheckSeals", iam.AccountRootPrincipal(), ["kms:Verify", "kms:GetPublicKey", "kms:DescribeKey"],
-            {"ArnLike": {"aws:PrincipalArn": list(spec.release_reader_role_arns)}},
+            "LedgerReadersCheckSeals", iam.AccountRootPrincipal(), ["kms:Verify", "kms:GetPublicKey", "kms:DescribeKey"],
+            {"ArnLike": {"aws:PrincipalArn": list(spec.ledger_reader_role_arns)}},
         )
     return parameter

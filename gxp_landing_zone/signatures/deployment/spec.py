@@ -25,8 +25,9 @@ class SignatureServiceSpec:
     audit_bus_arn: str
     event_source: str
     role_names: dict  # purpose ("sign", "list", "verify", "token") -> IAM role name
-    # The release gates of the GenAI and Compute stacks, which verify signatures from outside the service.
-    release_reader_role_arns: tuple[str, ...] = ()
+    # Functions outside the service that verify signatures from its ledger: the release gates of the GenAI and
+    # Compute stacks, and the record export of the Records stack.
+    ledger_reader_role_arns: tuple[str, ...] = ()
     ledger_parameter_name: str | None = None
     # Only for a ledger written before sealing: ISO date sealing was deployed (see runtime/seal.py).
     unsealed_before: str | None = None

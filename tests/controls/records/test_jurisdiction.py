@@ -38,21 +38,26 @@ def _may_not_leave(ctx):
     return dataclasses.replace(ctx, classes_leaving_jurisdiction=frozenset())
 
 
+# The record export in the stack reads the signature manifests of the account and region the config names for it:
+# placed elsewhere, it names an archive that is not that place's, which GXP-ESIG-07 refuses too.
+MOVED = {"GXP-ESIG-07"}
+
+
 @pytest.mark.parametrize(
-    "where, judged_by",
+    "where, judged_by, also",
     [
-        pytest.param({"account": "222222222222"}, None, id="records-in-the-log-archive-account"),
-        pytest.param({"account": "111111111111"}, None, id="records-in-the-management-account"),
-        pytest.param({}, _may_not_leave, id="replica-abroad-the-config-forbids"),
-        pytest.param({"account": None}, None, id="unprovable-account"),
+        pytest.param({"account": "222222222222"}, None, MOVED, id="records-in-the-log-archive-account"),
+        pytest.param({"account": "111111111111"}, None, MOVED, id="records-in-the-management-account"),
+        pytest.param({}, _may_not_leave, set(), id="replica-abroad-the-config-forbids"),
+        pytest.param({"account": None}, None, MOVED, id="unprovable-account"),
     ],
 )
-def test_non_compliant(reference, ctx, where, judged_by):
-    assert fired(placed(reference[STACK], **where), judged_by(ctx) if judged_by else ctx) == {CONTROL}
+def test_non_compliant(reference, ctx, where, judged_by, also):
+    assert fired(placed(reference[STACK], **where), judged_by(ctx) if judged_by else ctx) == {CONTROL} | also
 
 
 def test_records_in_another_jurisdiction_are_a_residency_failure_too(reference, ctx):
-    assert fired(placed(reference[STACK], region="us-east-1"), ctx) == {CONTROL, "GXP-RES-01"}
+    assert fired(placed(reference[STACK], region="us-east-1"), ctx) == {CONTROL, "GXP-RES-01"} | MOVED
 
 
 class _InTheLogArchive(RecordsStack):
