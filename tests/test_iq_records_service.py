@@ -1,5 +1,5 @@
 """IQ for the regulated records beyond their buckets (jurisdiction, replication, data-event naming,
-lifecycle: GXP-REC-03..06) and the e-signature service beyond its pool basics (signer identities,
+lifecycle: GXP-REC-03..06; the record export: GXP-REC-07, built by tests/iq_record_export.py) and the e-signature service beyond its pool basics (signer identities,
 threat protection, printed name, manifests, event forwarding, signing policy, enabled-signer check:
 GXP-ESIG-04..10; API: GXP-API-01/02; tracing: GXP-LAMBDA-01), in the regulated account of
 tests/test_iq_workloads.py.
@@ -44,9 +44,10 @@ from gxp_landing_zone.validation.iq import run_iq
 from tests.test_iq import backup_plan, build_backup
 from tests.test_iq import REFERENCE_CONFIG, REGION, build_config_recorder, failing, session_for
 from tests.test_iq import fake_credentials  # noqa: F401  (autouse fixture: moto credentials)
+from tests import iq_record_export as record_export
 
 ROLE = "regulated-us"  # the regulated account tests/test_iq_workloads.py builds; its one region is us-east-1
-CONTROLS = {"GXP-REC-03", "GXP-REC-04", "GXP-REC-05", "GXP-REC-06", "GXP-DEV-01", "GXP-BAK-01", "GXP-API-01",
+CONTROLS = {"GXP-REC-03", "GXP-REC-04", "GXP-REC-05", "GXP-REC-06", "GXP-REC-07", "GXP-DEV-01", "GXP-BAK-01", "GXP-API-01",
             "GXP-API-02", "GXP-LAMBDA-01"} | {
     f"GXP-ESIG-{i:02d}" for i in (*range(4, 11), 12, 13)
 }
@@ -245,6 +246,7 @@ def build_records_service(sessions: dict, role: str, config, names: Names, accou
         create_function(session, names, purpose, variables)
 
     build_backup(session, config, names, account_id, config.backup.copy_regions[role])
+    record_export.build_record_export(session, config, names, account_id)
     events.put_rule(Name="Signatures-ForwardSignatureEvents", State="ENABLED",
                     EventPattern=json.dumps({"source": [names.signature_event_source()]}))
     events.put_targets(Rule="Signatures-ForwardSignatureEvents", Targets=[
@@ -472,6 +474,14 @@ BREAKS = {
         c, n, s, NoncurrentVersionExpiration={"NoncurrentDays": 365})),
     "lifecycle moves to one zone": (ROLE, "GXP-REC-06", lambda c, n, s: _lifecycle(
         c, n, s, Transitions=[{"Days": 90, "StorageClass": "ONEZONE_IA"}])),
+    "export signing key lets another role sign": (ROLE, "GXP-REC-07", lambda c, n, s: record_export.signing_key_opened(
+        s[ROLE], n, c.account(ROLE).id)),
+    "export role may sign with any key": (ROLE, "GXP-REC-07", lambda c, n, s: record_export.export_role_signs_with_any_key(
+        s[ROLE], c, n, c.account(ROLE).id)),
+    "record exports in governance mode": (ROLE, "GXP-REC-07", lambda c, n, s: record_export.exports_in_governance_mode(
+        s[ROLE], n, c.account(ROLE).id)),
+    "no record export function": (ROLE, "GXP-REC-07", lambda c, n, s: s[ROLE].client("lambda").delete_function(
+        FunctionName=n.RECORD_EXPORT_FUNCTION)),
     "back-up vault lock in governance mode": (ROLE, "GXP-BAK-01", _vault_in_governance_mode),
     "back-ups copied out of the jurisdiction": (ROLE, "GXP-BAK-01", lambda c, n, s: _replace_plan(
         c, n, s, copy_region="eu-west-1")),

@@ -64,6 +64,23 @@ def _read_functions(reader: AccountReader) -> dict[str, Resource]:
     return {p: found[p] for p in PURPOSES}
 
 
+def function_by_name(reader: AccountReader, name: str) -> Resource:
+    """A function the stacks name (the record export), with its execution role read beside it; marked missing
+    when Lambda has no function of that name."""
+    return reader.once(("lambda", "function", name), lambda: _read_named(reader, name))
+
+
+def _read_named(reader: AccountReader, name: str) -> Resource:
+    configuration = reader.call("lambda", "get_function_configuration", FunctionName=name)
+    if configuration.code == "ResourceNotFoundException":
+        return reader.add("AWS::Lambda::Function", name, {}, missing=f"no function named {name}")
+    if not configuration.ok:
+        return reader.add("AWS::Lambda::Function", name, {"Handler": Unresolved(configuration.error)})
+    function = reader.add("AWS::Lambda::Function", name, _function_properties(configuration.response))
+    execution_role(reader, function)
+    return function
+
+
 # -- the execution role and its policies -----------------------------------------------------------
 
 
