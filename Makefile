@@ -16,7 +16,7 @@ export JSII_NODE := $(CURDIR)/node_modules/.bin/node
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 CDK_FLAGS := --no-notices --no-version-reporting -c config=$(CONFIG) -o $(OUT)
 
-.PHONY: export-record setup synth test report diff deploy preflight iq oq validation-package bench lint clean
+.PHONY: export-record verify-export setup synth test report diff deploy preflight iq oq validation-package bench lint clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -68,8 +68,11 @@ iq: setup  ## Installation Qualification against a deployed account: make iq ROL
 oq: setup  ## Operational Qualification in a regulated validation account: make oq ROLE=validation-us REGION=us-east-1 [DATA_CLASS=...] [SIGNATURE_API=https://...]
 	$(PY) -m gxp_landing_zone.validation.oq --config $(CONFIG) --account-role $(ROLE) --region $(REGION) --out oq-results/ $(if $(DATA_CLASS),--data-class $(DATA_CLASS)) $(if $(SIGNATURE_API),--signature-api $(SIGNATURE_API)) $(if $(SIGNING_PROFILE),--signing-profile $(SIGNING_PROFILE))
 
-export-record: setup  ## one record version for an inspector: make export-record ROLE=regulated-us REGION=us-east-1 BUCKET=... KEY=... VERSION=... [LEDGER_TABLE=...] [AUDIT_PROFILE=...]
-	$(PY) -m gxp_landing_zone.records --config $(CONFIG) --account-role $(ROLE) --region $(REGION) --bucket $(BUCKET) --key "$(KEY)" --version-id $(VERSION) --out $(or $(EXPORT_OUT),record-export) $(if $(LEDGER_TABLE),--ledger-table $(LEDGER_TABLE)) $(if $(AUDIT_PROFILE),--audit-profile $(AUDIT_PROFILE))
+export-record: setup  ## one record version for an inspector: make export-record ROLE=regulated-us REGION=us-east-1 BUCKET=... KEY=... VERSION=... [LEDGER_TABLE=...] [AUDIT_PROFILE=...] [PDF=1]
+	$(PY) -m gxp_landing_zone.records --config $(CONFIG) --account-role $(ROLE) --region $(REGION) --bucket $(BUCKET) --key "$(KEY)" --version-id $(VERSION) --out $(or $(EXPORT_OUT),record-export) $(if $(LEDGER_TABLE),--ledger-table $(LEDGER_TABLE)) $(if $(AUDIT_PROFILE),--audit-profile $(AUDIT_PROFILE)) $(if $(PDF),--pdf)
+
+verify-export: setup  ## check a bundle the export function wrote: make verify-export ROLE=regulated-us REGION=us-east-1 BUNDLE=s3://.../ (or a directory)
+	$(PY) -m gxp_landing_zone.records --config $(CONFIG) --account-role $(ROLE) --region $(REGION) --verify-bundle "$(BUNDLE)"
 
 VALIDATION_OUT ?= validation-package
 

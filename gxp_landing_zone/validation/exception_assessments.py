@@ -289,6 +289,25 @@ ASSESSMENTS = (
     Assessment("DEV-068", "Reviewers read every filed report", "low",
                "The audit log reader may read every object under the reports prefix.",
                "Reads only; the reader is the role reviewers already use to run the saved queries.", IAM_WILDCARD),
+    # -- the record export (records/deployment/export.py) ---------------------------------------------------
+    Assessment("DEV-069", "QA invokes the export synchronously and reads its answer", "low",
+               "The record export function has no dead-letter queue.",
+               "The caller receives the bundle's location or the failure; a failed export writes no signed manifest "
+               "and can be run again; the record itself is unchanged."),
+    Assessment("DEV-070", "The export reaches only the regional S3, KMS, DynamoDB and SSM APIs", "low",
+               "The record export runs outside a VPC.",
+               "TLS with SigV4 under a least-privilege role; what it reads goes only to the account's locked exports "
+               "bucket, readable through S3 by QA's roles alone (the exports key's policy).", (("annex11", "12.1"),)),
+    Assessment("DEV-071", "Exports are copies of records that stay in their jurisdiction", "low",
+               "The record exports bucket has no replica in a second region.",
+               "An export is a copy: the record stays locked, backed up and (where allowed) replicated, and can be "
+               "exported again at any time.", NO_REPLICA),
+    Assessment("DEV-072", "the export reads any version of this account's records buckets and their signatures", "low",
+               "The export's role may read any object of the account's records buckets and manifest copies, the "
+               "ledger table by its generated name and keys named by alias; X-Ray needs \"*\".",
+               "It writes only new objects under exports/ of its own locked bucket; only its role may sign their "
+               "manifests and only QA's roles may decrypt them (GXP-REC-07); records stay under Object Lock.",
+               IAM_WILDCARD),
 )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 # What an inspector will ask the regulated company to show for the part no infrastructure meets.
 CUSTOMER_EVIDENCE = {
     ("part11", "11.10(a)"): "Validation plan and report for the application on this platform; this package as the infrastructure qualification.",
-    ("part11", "11.10(b)"): "Procedure and tested tooling for producing human-readable and electronic copies for inspectors.",
+    ("part11", "11.10(b)"): "Procedure for answering an inspector's request for copies (who invokes the record export, how the bundle is verified and handed over), and its tested use on this platform.",
     ("part11", "11.10(h)"): "Instrument and interface qualification records showing the data source is valid.",
     ("part11", "11.10(i)"): "Training records, CVs and job descriptions for developers, administrators and users.",
     ("part11", "11.10(j)"): "Signed written policy holding individuals accountable for actions under their electronic signatures.",
@@ -32,7 +32,7 @@ CUSTOMER_EVIDENCE = {
     ("annex11", "4.8"): "Data migration plan and verification report when records are moved onto this platform.",
     ("annex11", "6"): "Procedure for a second-person or system check of critical manually entered data.",
     ("annex11", "7.2"): "Backup and restore procedure, with periodic restore test records.",
-    ("annex11", "8.1"): "Procedure for printing clear copies of stored data.",
+    ("annex11", "8.1"): "Procedure for printing clear copies of stored data (the record export's printable page) and checking them against the signed bundle.",
     ("annex11", "8.2"): "Printout design that shows whether data changed after original entry.",
     ("annex11", "12.2"): "Risk-based rationale for the extent of security controls.",
     ("annex11", "13"): "Incident management SOP and records, including how compliance alerts are triaged.",

@@ -85,7 +85,11 @@ UAT_SCRIPTS = (
      "requirements": ["UR-02", "UR-03", "UR-04", "UR-13"],
      "steps": [
          ("Retrieve the signed batch record version and its earlier version.", "Both versions, unchanged."),
-         ("Print (or save as PDF) the record with its signature manifestations.",
+         ("Invoke the record export (function gxp-record-export) with the signed version's bucket, key and version ID.",
+          "Exported: the bundle's location, 'SHA-256 verified', the manifest's SHA-256 and the export signing key."),
+         ("Check the bundle: make verify-export ROLE=... REGION=... BUNDLE=<the location>.",
+          "It verifies: every file matches MANIFEST.sha256, signed by this account's export signing key."),
+         ("Print (or save as PDF) the bundle's record.html with its signature manifestations.",
           "A clear copy: every column visible, page x of y on each page, the signatures with name, time and meaning."),
      ]},
     {"id": "UAT-03", "title": "Review one record's audit trail", "user": "QA auditor",

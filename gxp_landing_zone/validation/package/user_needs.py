@@ -44,7 +44,7 @@ USER_NEEDS = (
              ("GXP-REC-06", "GXP-KEY-01", "GXP-SCP-03", "GXP-BAK-01"), oq=("OQ-BAK-01",), pq=("PQ-03",), uat=("UAT-02",),
              failure="An archived record cannot be read back in time", severity=4, occurrence=2, detectability=4),
     UserNeed("UR-04", INSPECTOR, "I can be given a clear printed or PDF copy of a record with its signatures.",
-             oq=("OQ-SIG-07",), uat=("UAT-02",),
+             ("GXP-REC-07",), oq=("OQ-SIG-07",), uat=("UAT-02",),
              failure="No accurate copy can be produced for an inspection", severity=3, occurrence=2, detectability=2),
     UserNeed("UR-05", QA, "Only the people authorised for a task can reach the systems and records it needs, and no "
              "one can grant themselves access.",
