@@ -18,6 +18,7 @@ import pytest
 from gxp_landing_zone.validation.catalog import check_catalog, check_registry, load_catalog
 from gxp_landing_zone.controls.engine import Deviation, Evaluation
 from gxp_landing_zone.controls.registry import all_controls
+from gxp_landing_zone.validation.statuses import CUSTOMER_HELD_CLAUSES
 from gxp_landing_zone.validation.evidence import Finding
 from gxp_landing_zone.validation.report import DEVIATION_COLUMNS, TRACE_COLUMNS, write_report
 from gxp_landing_zone.validation.traceability import STATUSES, build_traceability
@@ -146,6 +147,9 @@ def test_procedural_clauses_are_customer_responsibility_even_when_a_failing_cont
 def test_uncited_clauses_are_not_yet_covered_unless_the_package_serves_them(trace):
     for fw, clause, _, citing in clauses(trace):
         if clause["kind"] != "procedural" and not citing and clause["status"] != "not applicable":
+            if (fw, clause["id"]) in CUSTOMER_HELD_CLAUSES:
+                assert clause["status"] == "customer responsibility"
+                continue
             assert clause["status"] == ("customer part open" if clause["documents"] else "not yet covered")
             assert clause["controls"] == []
     # With no controls at all, every non-procedural clause is uncovered, but for the package's own documents.
@@ -155,7 +159,7 @@ def test_uncited_clauses_are_not_yet_covered_unless_the_package_serves_them(trac
         for c in fw["clauses"]:
             statuses.setdefault(c["kind"], set()).add(c["status"])
     assert statuses == {"technical": {"not yet covered", "not applicable"},
-                        "shared": {"not yet covered", "customer part open"},
+                        "shared": {"not yet covered", "customer part open", "customer responsibility"},
                         "procedural": {"customer responsibility"}}
 
 
@@ -163,6 +167,13 @@ def test_biometric_signatures_are_not_applicable_with_the_reason(trace):
     clause = next(c for c in trace["frameworks"][0]["clauses"] if c["id"] == "11.200(b)")
     assert clause["status"] == "not applicable"
     assert "No biometric signature is used" in clause["not_applicable_reason"] == clause["status_reason"]
+
+
+def test_a_shared_clause_no_control_can_carry_is_the_customers_with_the_reason(trace):
+    clause = next(c for c in trace["frameworks"][0]["clauses"] if c["id"] == "11.300(b)")
+    assert clause["controls"] == [] and clause["status"] == "customer responsibility"
+    assert "Cognito user pools (the signer pool) have no password expiry" in clause["status_reason"]
+    assert clause["customer_part"] == "open"
 
 
 def test_cited_but_never_evaluated_is_no_resources_in_scope(trace):

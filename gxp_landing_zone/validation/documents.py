@@ -83,6 +83,11 @@ CREDITS: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
     ("annex11", "4.7"): (("OQP", "PQP", "UAT"),
                          "Test scenarios state their limits (retention floors, sequence, timing) and error handling "
                          "(every refusal the OQ expects, the e-signature negative tests)."),
+    ("annex11", "12.2"): (("RA",),
+                          "The risk assessment rates each component and requirement; the estate applies its strictest "
+                          "controls (Object Lock, key-protection and residency guardrails, the e-signature controls) to "
+                          "regulated and validation accounts only, and the HIPAA pack only where the config declares "
+                          "protected health information."),
     ("annex11", "11"): (("VP",), "The plan's periodic review re-runs IQ and compares the compliance report with the "
                                  "approved one; QA performs and records the evaluation."),
 }

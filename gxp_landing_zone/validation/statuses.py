@@ -29,7 +29,8 @@ MEANINGS = {
     MET: "every control passed at synthesis and in executed, signed IQ/OQ records, and for a shared clause the "
          "customer recorded its part",
     NOT_APPLICABLE: "the clause does not apply to this platform, for the reason given",
-    CUSTOMER: "met by the customer's procedures alone (training, written policies, agreements)",
+    CUSTOMER: "met by the customer's procedures alone (training, written policies, agreements), or a shared clause "
+              "whose platform part no control can carry, for the reason given",
 }
 
 # Evidence a control reached.
@@ -43,6 +44,17 @@ NOT_APPLICABLE_CLAUSES = {
     ("part11", "11.200(b)"): (
         "No biometric signature is used: the signature service signs with two non-biometric components, a "
         "password and an authenticator code (11.200(a), GXP-ESIG-01)."
+    ),
+}
+
+# Shared clauses whose platform part no control of this estate can carry, so that what remains is the
+# customer's alone: the reason says why, and what the customer shows instead is in package/customer.py.
+CUSTOMER_HELD_CLAUSES = {
+    ("part11", "11.300(b)"): (
+        "No platform control can check, recall or age passwords: workforce passwords live in the customer's "
+        "identity provider behind IAM Identity Center, and Cognito user pools (the signer pool) have no password "
+        "expiry. Periodic review of identification codes and the identity provider's password policy are the "
+        "customer's."
     ),
 }
 
@@ -71,7 +83,7 @@ def clause_status(kind: str, key: tuple[str, str], controls: list[ControlEvidenc
     serve it; ``customer_recorded``: QA recorded the customer's part."""
     if key in NOT_APPLICABLE_CLAUSES:
         return NOT_APPLICABLE
-    if kind == "procedural":
+    if kind == "procedural" or (key in CUSTOMER_HELD_CLAUSES and not controls):
         return CUSTOMER
     if not controls and not documents:
         return NOT_COVERED

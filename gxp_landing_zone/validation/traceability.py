@@ -17,7 +17,7 @@ from .catalog import Catalog
 from .documents import BY_CODE, CREDITS
 from .exceptions import exception_id, exception_log
 from .statuses import (
-    EVIDENCE_LEVELS, MEANINGS, NOT_APPLICABLE_CLAUSES, STATUSES, ControlEvidence, clause_status,
+    CUSTOMER_HELD_CLAUSES, EVIDENCE_LEVELS, MEANINGS, NOT_APPLICABLE_CLAUSES, STATUSES, ControlEvidence, clause_status,
 )
 
 # What one evaluation counts as for its control.
@@ -64,6 +64,8 @@ def _status_reason(status: str, citing: list[str], evidence: dict, documents: li
     """One line on why the clause has its status, naming what is missing."""
     if key in NOT_APPLICABLE_CLAUSES:
         return NOT_APPLICABLE_CLAUSES[key]
+    if key in CUSTOMER_HELD_CLAUSES and status == "customer responsibility":
+        return CUSTOMER_HELD_CLAUSES[key]
     failed = [c for c in citing if evidence[c].failed]
     pending = [c for c in citing if evidence[c].results and evidence[c].level != "qualified" and not evidence[c].failed]
     parts = {

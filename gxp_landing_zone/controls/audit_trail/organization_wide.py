@@ -30,6 +30,8 @@ CONTROL = Control(
     },
     annex11={
         "9": "Changes to GMP-relevant configuration and data anywhere in the estate leave an audit record; no account or region is outside it.",
+        "12.3": "Creating, changing or removing an Identity Center assignment, a permission set, an IAM role or a "
+                "policy is a management event: each grant and withdrawal of access is recorded with who and when.",
         "12.4": "Each logged event carries the identity of the operator and the date and time, including reads such as decrypting a records key.",
     },
     jp_eres={"3.1.1": "Authenticity: who changed what, and when, is traceable across the whole organization."},
