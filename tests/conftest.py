@@ -100,6 +100,39 @@ def _bucket_events_to_eventbridge() -> None:
 
 
 _bucket_events_to_eventbridge()
+
+
+def _symmetric_kms_keys_make_no_rsa_key() -> None:
+    """moto gives every KMS key a private key for Sign/Verify, and for a symmetric key (which can never
+    sign) an RSA-2048 one: about 170 ms each, and the IQ estates create hundreds of keys. Asymmetric keys
+    still get theirs at once; a symmetric key's is made only if something ever reads it."""
+    import moto.kms.models as kms_models
+
+    if getattr(kms_models, "_gxp_lazy_keys", False):
+        return
+    original = kms_models.generate_private_key
+
+    class OnFirstUse:
+        def __init__(self, key_spec):
+            self._key_spec, self._key = key_spec, None
+
+        def __getattr__(self, name):
+            if name.startswith("__") or name in ("_key_spec", "_key"):
+                raise AttributeError(name)
+            if self._key is None:
+                self._key = original(self._key_spec)
+            return getattr(self._key, name)
+
+    def generate_private_key(key_spec):
+        if str(key_spec).startswith(("RSA_", "ECC_")):
+            return original(key_spec)
+        return OnFirstUse(key_spec)
+
+    kms_models.generate_private_key = generate_private_key
+    kms_models._gxp_lazy_keys = True
+
+
+_symmetric_kms_keys_make_no_rsa_key()
 REFERENCE_CONFIG = ROOT / "config" / "reference.yaml"
 
 
@@ -130,6 +163,38 @@ def templates(synthesized):
         p.name.removesuffix(".template.json"): json.loads(p.read_text())
         for p in sorted(synthesized.outdir.glob("*.template.json"))
     }
+
+
+@pytest.fixture(scope="session")
+def cfn_lint(synthesized, reference_config) -> list[tuple[str, str]]:
+    """cfn-lint's findings on every template, errors, warnings and informational rules in one pass, each
+    template linted against the region it deploys to (the StackSet's template against the home region), as
+    (rule ID, parseable line ``path:line:col:line:col:rule:message``). Regions are linted two at a time."""
+    import json
+    import subprocess
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    outdir = synthesized.outdir
+    artifacts = json.loads((outdir / "manifest.json").read_text())["artifacts"]
+    by_region: dict[str, list[str]] = {}
+    for path in sorted(outdir.glob("*.template.json")):
+        region = artifacts[path.name.removesuffix(".template.json")]["environment"].rsplit("/", 1)[-1]
+        by_region.setdefault(region, []).append(str(path))
+    by_region.setdefault(reference_config.home_region, []).extend(str(p) for p in sorted(outdir.glob("stacksets/*/*.template.json")))
+    executable = str(Path(sys.executable).parent / "cfn-lint")
+
+    def lint(region: str) -> list[str]:
+        # "--" ends --include-checks' list, which would otherwise take the paths as rule IDs.
+        run = subprocess.run([executable, "--format", "parseable", "--regions", region, "--include-checks", "I", "--",
+                              *by_region[region]], capture_output=True, text=True)
+        # cfn-lint's exit code is a bit set: 1 = it failed to run, 2 = errors, 4 = warnings, 8 = informational.
+        assert run.returncode & 1 == 0, run.stdout + run.stderr
+        return run.stdout.splitlines()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        lines = [line for lines in pool.map(lint, sorted(by_region)) for line in lines]
+    return [(line.split(":")[5] if line.count(":") >= 5 else line, line) for line in lines]
 
 
 # The estates of these modules are built for the records, signature, compute and governance checks;

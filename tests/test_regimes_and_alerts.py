@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from aws_cdk import App, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_s3 as s3
 from config_cases import assert_refused
 
+from gxp_landing_zone.cdk_app import new_app
 from gxp_landing_zone.config.regimes import regimes_of
 from gxp_landing_zone.controls.assembly import _rule_id
 
@@ -74,7 +75,9 @@ def test_a_scoped_hipaa_pack_judges_its_own_stack_only():
     from gxp_landing_zone.synthesis import ScopedHipaaChecks
     from aws_cdk import Validations
 
-    app = App(outdir=tempfile.mkdtemp(prefix="gxp-hipaa-"))
+    # The estate's own App: aws-cdk-lib's built-in CloudFormation validation (a WebAssembly engine that
+    # takes seconds to a minute to start in a long test session) is off there, as in every synthesis.
+    app = new_app(tempfile.mkdtemp(prefix="gxp-hipaa-"))
     phi, other = Stack(app, "Phi"), Stack(app, "Other")
     s3.Bucket(phi, "Bucket")
     s3.Bucket(other, "Bucket")
