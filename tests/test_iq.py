@@ -26,6 +26,7 @@ from gxp_landing_zone.naming import TRAIL_LOGS_KEY_ALIAS
 from gxp_landing_zone.validation.iq import run_iq, verify_chain
 from gxp_landing_zone.validation.iq.__main__ import main
 from gxp_landing_zone.validation.iq.runner import chain
+from tests.moto_snapshot import build_once, restored
 from tests.test_iq_governance import GOVERNANCE, build_governance, put_record_selectors, serve_templates
 
 REFERENCE_CONFIG = Path(__file__).resolve().parent.parent / "config" / "reference.yaml"
@@ -264,22 +265,32 @@ def with_account_ids(config, ids: dict[str, str]):
     return config.model_copy(update={"accounts": accounts})
 
 
+def _build_estate():
+    config = load_config(REFERENCE_CONFIG)
+    names = Names(config)
+    sessions = {"log-archive": session_for(config.log_archive.id), "management": session_for(config.management.id)}
+    build_log_archive(sessions["log-archive"], config, names)
+    root = build_management(sessions["management"], config, names)
+    config = config.model_copy(update={"organization": config.organization.model_copy(update={"root_id": root})})
+    build_governance(sessions, config, names)
+    # Only the management account's SCP checks read the regulated accounts' IDs.
+    config = with_account_ids(config, build_residency(sessions["management"], config))
+    # The deployment account now has the ID moto gave it: the evidence bucket names its pipeline roles.
+    put_evidence_policy(sessions["log-archive"], config, Names(config))
+    return (config, Names(config), sessions), sessions
+
+
+@pytest.fixture(scope="module")
+def _estate_built_once():
+    return build_once(_build_estate)
+
+
 @pytest.fixture
-def estate():
-    """(config, names, {role: session}) with every resource built correctly."""
-    with mock_aws():
-        config = load_config(REFERENCE_CONFIG)
-        names = Names(config)
-        sessions = {"log-archive": session_for(config.log_archive.id), "management": session_for(config.management.id)}
-        build_log_archive(sessions["log-archive"], config, names)
-        root = build_management(sessions["management"], config, names)
-        config = config.model_copy(update={"organization": config.organization.model_copy(update={"root_id": root})})
-        build_governance(sessions, config, names)
-        # Only the management account's SCP checks read the regulated accounts' IDs.
-        config = with_account_ids(config, build_residency(sessions["management"], config))
-        # The deployment account now has the ID moto gave it: the evidence bucket names its pipeline roles.
-        put_evidence_policy(sessions["log-archive"], config, Names(config))
-        yield config, Names(config), sessions
+def estate(_estate_built_once):
+    """(config, names, {role: session}) with every resource built correctly: built once per module, and
+    put back before each test."""
+    with restored(_estate_built_once) as built:
+        yield built
 
 
 def failing(results) -> set[str]:

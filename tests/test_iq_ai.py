@@ -18,7 +18,7 @@ from tests.iq_ai_estate import AI_IQ, REGION, build_ai
 from tests.test_iq import failing
 from tests.test_iq import fake_credentials  # noqa: F401  (autouse fixture: moto credentials)
 from tests.test_iq_workloads import REGULATED
-from tests.test_iq_workloads import workloads  # noqa: F401  (fixture)
+from tests.test_iq_workloads import _workloads_built_once, workloads  # noqa: F401  (fixtures)
 
 # The estate's other checks are qualified in the modules that build their resources.
 JUDGED = AI_IQ

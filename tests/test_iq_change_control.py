@@ -13,7 +13,7 @@ from moto import mock_aws
 from gxp_landing_zone.config import load_config
 from gxp_landing_zone.naming import PIPELINE_NAME, Names
 from gxp_landing_zone.validation.iq import run_iq
-from tests.test_iq import REFERENCE_CONFIG, REGION, _policy_id, bucket_policy, estate, fake_credentials, session_for  # noqa: F401
+from tests.test_iq import REFERENCE_CONFIG, REGION, _policy_id, bucket_policy, estate, _estate_built_once, fake_credentials, session_for  # noqa: F401
 from tests.test_iq_governance import synthesized_templates
 
 PIPELINE_STACK = f"Pipeline-deployment-{REGION}"

@@ -27,7 +27,7 @@ from tests.iq_compute_services_estate import (
 from tests.test_iq import REGION, failing, session_for
 from tests.test_iq import fake_credentials  # noqa: F401  (autouse fixture: moto credentials)
 from tests.test_iq_workloads import REGULATED, SIGNER_POOL, StubbedCognitoSession, build_compute
-from tests.test_iq_workloads import workloads  # noqa: F401  (fixture)
+from tests.test_iq_workloads import _workloads_built_once, workloads  # noqa: F401  (fixtures)
 
 RESEARCH = "research"  # us-east-1, compute on, NAT allowed
 

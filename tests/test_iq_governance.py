@@ -26,7 +26,6 @@ from types import SimpleNamespace
 import pytest
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
 from gxp_landing_zone.config import load_config
 from gxp_landing_zone.constructs.config_recorder import BASELINE_RULES, IAM_PASSWORD_POLICY
@@ -264,12 +263,54 @@ def build_governance(sessions: dict, config, names: Names) -> None:
 # -- this module's estate: one account per test ------------------------------------------------------
 
 
-@pytest.fixture
-def governed(request, monkeypatch):
-    """(config, names, {role: session, "templates": deployed templates}) for the one role asked for."""
+def _build_governed(role: str, monkeypatch):
     from tests.test_iq import (build_config_recorder, build_log_archive, build_management, build_residency, session_for,
                                with_account_ids)
     from tests.test_iq_workloads import SIGNER_POOL, StubbedCognitoSession, build_ledger, build_records, without_compute
+
+    config = load_config(REFERENCE_CONFIG)
+    names = Names(config)
+    account = config.account(role)
+    session = session_for(account.id)
+    if role == "log-archive":
+        build_log_archive(session, config, names)
+    elif role == "management":
+        # The trail needs its bucket, which lives in the log archive.
+        session_for(config.log_archive.id).client("s3").create_bucket(Bucket=names.trail_bucket)
+        root = build_management(session, config, names)
+        config = config.model_copy(update={"organization": config.organization.model_copy(update={"root_id": root})})
+        config = with_account_ids(config, build_residency(session, config))
+    elif role == "regulated-us":
+        session = StubbedCognitoSession(session, copy.deepcopy(SIGNER_POOL))
+        build_records(session, config, names, account.id)
+        build_ledger(session)
+        build_config_recorder(session, names, account.id)
+        # The record and signature-service checks run here too (tests/test_iq_records_service.py).
+        from tests.test_iq_records_service import build_records_service
+
+        built = {role: session}
+        build_records_service(built, role, config, names, account.id)
+        session = built[role]
+        config = without_compute(config, role)
+    else:
+        build_config_recorder(session, names, account.id)
+        if role == "research":
+            config = without_compute(config, role)
+    sessions = {role: session, "templates": serve_templates(monkeypatch)}
+    build_governance(sessions, config, names)
+    return (config, names, sessions), sessions
+
+
+@pytest.fixture(scope="module")
+def _governed_built_once():
+    return {}  # role -> (estate, snapshot), each built the first time a test asks for it
+
+
+@pytest.fixture
+def governed(request, monkeypatch, _governed_built_once):
+    """(config, names, {role: session, "templates": deployed templates}) for the one role asked for: each
+    role's account built once per module, and put back before each test."""
+    from tests.moto_snapshot import build_once, restored
 
     # As tests/test_iq.py's autouse fixture, which this module cannot import at its top.
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "MOTO_ACCOUNT_ID"):
@@ -277,37 +318,12 @@ def governed(request, monkeypatch):
     for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"), ("AWS_DEFAULT_REGION", REGION)):
         monkeypatch.setenv(name, value)
     role = request.param
-    with mock_aws():
-        config = load_config(REFERENCE_CONFIG)
-        names = Names(config)
-        account = config.account(role)
-        session = session_for(account.id)
-        if role == "log-archive":
-            build_log_archive(session, config, names)
-        elif role == "management":
-            # The trail needs its bucket, which lives in the log archive.
-            session_for(config.log_archive.id).client("s3").create_bucket(Bucket=names.trail_bucket)
-            root = build_management(session, config, names)
-            config = config.model_copy(update={"organization": config.organization.model_copy(update={"root_id": root})})
-            config = with_account_ids(config, build_residency(session, config))
-        elif role == "regulated-us":
-            session = StubbedCognitoSession(session, copy.deepcopy(SIGNER_POOL))
-            build_records(session, config, names, account.id)
-            build_ledger(session)
-            build_config_recorder(session, names, account.id)
-            # The record and signature-service checks run here too (tests/test_iq_records_service.py).
-            from tests.test_iq_records_service import build_records_service
-
-            built = {role: session}
-            build_records_service(built, role, config, names, account.id)
-            session = built[role]
-            config = without_compute(config, role)
-        else:
-            build_config_recorder(session, names, account.id)
-            if role == "research":
-                config = without_compute(config, role)
-        sessions = {role: session, "templates": serve_templates(monkeypatch)}
-        build_governance(sessions, config, names)
+    if role not in _governed_built_once:
+        with pytest.MonkeyPatch.context() as build_patches:
+            _governed_built_once[role] = build_once(lambda: _build_governed(role, build_patches))
+    with restored(_governed_built_once[role]) as (config, names, sessions):
+        # A break edits the templates CloudFormation answers with: each test gets its own.
+        sessions["templates"] = serve_templates(monkeypatch)
         yield config, names, sessions
 
 

@@ -45,6 +45,7 @@ from tests.test_iq import backup_plan, build_backup
 from tests.test_iq import REFERENCE_CONFIG, REGION, build_config_recorder, failing, session_for
 from tests.test_iq import fake_credentials  # noqa: F401  (autouse fixture: moto credentials)
 from tests import iq_record_export as record_export
+from tests.moto_snapshot import build_once, restored
 
 ROLE = "regulated-us"  # the regulated account tests/test_iq_workloads.py builds; its one region is us-east-1
 CONTROLS = {"GXP-REC-03", "GXP-REC-04", "GXP-REC-05", "GXP-REC-06", "GXP-REC-07", "GXP-DEV-01", "GXP-BAK-01", "GXP-API-01",
@@ -272,26 +273,35 @@ def _vault_in_governance_mode(c, n, s):
                                                MinRetentionDays=c.backup.retention_days)
 
 
-@pytest.fixture
-def service():
-    """(config, names, sessions): the regulated account as tests/test_iq_workloads.py builds it, without
-    compute (none of these checks reads it), plus build_records_service."""
+def _build_service():
     from tests import test_iq_workloads as workloads  # circular at import time: see the module docstring
 
-    with mock_aws():
-        config = workloads.without_compute(load_config(REFERENCE_CONFIG), ROLE)
-        names = Names(config)
-        account_id = config.account(ROLE).id
-        sessions = {ROLE: workloads.StubbedCognitoSession(session_for(account_id), copy.deepcopy(workloads.SIGNER_POOL))}
-        workloads.build_records(sessions[ROLE], config, names, account_id)
-        workloads.build_ledger(sessions[ROLE])
-        build_config_recorder(sessions[ROLE], names, account_id)
-        build_records_service(sessions, ROLE, config, names, account_id)
-        # The governance checks run in this account too (tests/test_iq_governance.py).
-        from tests.test_iq_governance import build_governance
+    config = workloads.without_compute(load_config(REFERENCE_CONFIG), ROLE)
+    names = Names(config)
+    account_id = config.account(ROLE).id
+    sessions = {ROLE: workloads.StubbedCognitoSession(session_for(account_id), copy.deepcopy(workloads.SIGNER_POOL))}
+    workloads.build_records(sessions[ROLE], config, names, account_id)
+    workloads.build_ledger(sessions[ROLE])
+    build_config_recorder(sessions[ROLE], names, account_id)
+    build_records_service(sessions, ROLE, config, names, account_id)
+    # The governance checks run in this account too (tests/test_iq_governance.py).
+    from tests.test_iq_governance import build_governance
 
-        build_governance(sessions, config, names)
-        yield config, names, sessions
+    build_governance(sessions, config, names)
+    return (config, names, sessions), sessions
+
+
+@pytest.fixture(scope="module")
+def _service_built_once():
+    return build_once(_build_service)
+
+
+@pytest.fixture
+def service(_service_built_once):
+    """(config, names, sessions): the regulated account as tests/test_iq_workloads.py builds it, without
+    compute (none of these checks reads it), plus build_records_service; built once, restored per test."""
+    with restored(_service_built_once) as built:
+        yield built
 
 
 def test_correct_records_and_signature_service_pass(service):

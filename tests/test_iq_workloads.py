@@ -19,7 +19,6 @@ import copy
 
 import pytest
 from botocore.stub import Stubber
-from moto import mock_aws
 
 from gxp_landing_zone.config import load_config
 from gxp_landing_zone.config.compute import ComputeOverride
@@ -27,6 +26,7 @@ from gxp_landing_zone.constructs.spot_first_batch import RETRY_ATTEMPTS, RETRY_O
 from gxp_landing_zone.naming import Names
 from gxp_landing_zone.validation.iq import run_iq
 from tests.test_iq import REFERENCE_CONFIG, REGION, bucket_policy, build_config_recorder, failing, session_for
+from tests.moto_snapshot import build_once, restored
 from tests.test_iq import fake_credentials  # noqa: F401  (autouse fixture: moto credentials)
 from tests.iq_compute_services_estate import IQ_COMPUTE_SERVICES, build_compute_services
 from tests.test_iq_governance import GOVERNANCE, build_governance
@@ -181,27 +181,39 @@ def without_compute(config, role: str):
     return config.model_copy(update={"compute": config.compute.model_copy(update={"accounts": accounts})})
 
 
+def _build_workloads(with_compute: bool):
+    config = load_config(REFERENCE_CONFIG)
+    names = Names(config)
+    account_id = config.account(REGULATED).id
+    sessions = {REGULATED: StubbedCognitoSession(session_for(account_id), copy.deepcopy(SIGNER_POOL))}
+    build_records(sessions[REGULATED], config, names, account_id)
+    build_ledger(sessions[REGULATED])
+    build_config_recorder(sessions[REGULATED], names, account_id)
+    build_records_service(sessions, REGULATED, config, names, account_id)
+    if with_compute:
+        sessions["compute"] = build_compute(sessions[REGULATED], REGULATED, account_id)
+        sessions[REGULATED] = build_compute_services(sessions[REGULATED], config, REGULATED, sessions["compute"])
+    else:
+        config = without_compute(config, REGULATED)
+    build_governance(sessions, config, names)
+    return (config, names, sessions), sessions
+
+
+@pytest.fixture(scope="module")
+def _workloads_built_once():
+    return {}  # with_compute -> (estate, snapshot), each built the first time a test asks for it
+
+
 @pytest.fixture
-def workloads(request):
+def workloads(request, _workloads_built_once):
     """(config, names, {role: session}) with the regulated account's records, signature service and
-    (unless the test asks for none, which keeps moto's EC2, IAM and Batch set-up out of it) compute built."""
+    (unless the test asks for none, which keeps moto's EC2, IAM and Batch set-up out of it) compute built;
+    each variant built once per module, and put back before each test."""
     with_compute = getattr(request, "param", True)
-    with mock_aws():
-        config = load_config(REFERENCE_CONFIG)
-        names = Names(config)
-        account_id = config.account(REGULATED).id
-        sessions = {REGULATED: StubbedCognitoSession(session_for(account_id), copy.deepcopy(SIGNER_POOL))}
-        build_records(sessions[REGULATED], config, names, account_id)
-        build_ledger(sessions[REGULATED])
-        build_config_recorder(sessions[REGULATED], names, account_id)
-        build_records_service(sessions, REGULATED, config, names, account_id)
-        if with_compute:
-            sessions["compute"] = build_compute(sessions[REGULATED], REGULATED, account_id)
-            sessions[REGULATED] = build_compute_services(sessions[REGULATED], config, REGULATED, sessions["compute"])
-        else:
-            config = without_compute(config, REGULATED)
-        build_governance(sessions, config, names)
-        yield config, names, sessions
+    if with_compute not in _workloads_built_once:
+        _workloads_built_once[with_compute] = build_once(lambda: _build_workloads(with_compute))
+    with restored(_workloads_built_once[with_compute]) as built:
+        yield built
 
 
 EXPECTED = {

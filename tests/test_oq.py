@@ -37,6 +37,7 @@ from tests.test_iq import REFERENCE_CONFIG, REGION, bucket_policy, build_config_
 from tests.test_iq import fake_credentials  # noqa: F401  (autouse fixture: moto credentials)
 from tests.test_iq_workloads import build_records
 from tests.record_keys import make_signing_key
+from tests.moto_snapshot import build_once, restored
 
 # The OQ runs only in validation accounts (test data only).
 REGULATED = "validation-us"
@@ -101,16 +102,27 @@ def enforce(session, *, skip=()):
     return {name: on(session, event, _guard(name)) for name, (event, _) in GUARDS.items() if name not in skip}
 
 
+def _build_validation():
+    config = load_config(REFERENCE_CONFIG)
+    names = Names(config)
+    account_id = config.account(REGULATED).id
+    session = session_for(account_id)
+    build_estate(session, config, names, account_id)
+    return (config, names), {REGULATED: session}
+
+
+@pytest.fixture(scope="module")
+def _validation_built_once():
+    return build_once(_build_validation)
+
+
 @pytest.fixture
-def validation():
-    """(config, names, session) for the validation-us account, records and recorder built."""
-    with mock_aws():
-        config = load_config(REFERENCE_CONFIG)
-        names = Names(config)
-        account_id = config.account(REGULATED).id
-        session = session_for(account_id)
-        build_estate(session, config, names, account_id)
-        yield config, names, session
+def validation(_validation_built_once):
+    """(config, names, session) for the validation-us account, records and recorder built: once per
+    module, and put back before each test."""
+    with restored(_validation_built_once) as (config, names):
+        # A new session per test: the tests register their refusals on it.
+        yield config, names, _validation_built_once[1].sessions[REGULATED]
 
 
 def build_estate(session, config, names, account_id):

@@ -48,6 +48,8 @@ CUSTOMER_EVIDENCE = {
                          "they stop or override the system.",
     ("eu-ai-act", "15"): "Declared accuracy and robustness levels (the release thresholds) with their rationale, and the "
                          "re-evaluation schedule.",
+    ("annex11", "9"): "Signed-off audit-trail review reports (the scheduled review files one per period, awaiting a reviewer) "
+                      "and the reasons recorded for GMP-relevant changes and deletions.",
     ("annex11", "11"): "Periodic review records: the re-run IQ, the compared report and QA's evaluation of incidents and deviations.",
     ("annex11", "17"): "Records of archive retrieval checks (PQ-03) and of retrieval tests after each system change.",
 }
