@@ -56,6 +56,12 @@ CUSTOMER_HELD_CLAUSES = {
         "expiry. Periodic review of identification codes and the identity provider's password policy are the "
         "customer's."
     ),
+    ("annex11", "4.8"): (
+        "Moving records onto or off this platform is a migration the customer plans and verifies; no control of "
+        "the estate performs one. What the platform offers such a migration are tools, not a control: S3 checks "
+        "the SHA-256 sent with each upload, and the record export (GXP-REC-07) verifies a copy against the "
+        "checksum stored with the version."
+    ),
 }
 
 
