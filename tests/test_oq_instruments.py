@@ -19,7 +19,7 @@ from gxp_landing_zone.records.runtime.intake import IntakeCheck
 from gxp_landing_zone.validation.oq import run_oq, verdicts
 from tests.test_iq import REGION
 from tests.test_iq import fake_credentials  # noqa: F401  (autouse fixture: moto credentials)
-from tests.test_oq import REGULATED, enforce, failing_steps, step, validation  # noqa: F401  (fixture)
+from tests.test_oq import REGULATED, enforce, failing_steps, step, validation, _validation_built_once  # noqa: F401  (fixtures)
 
 INSTRUMENT_ROLE = "gxp-instrument-hplc-val-01"  # config/reference.yaml: validation-us's test instrument
 UNSIGNED = {"UNSIGNED-PAYLOAD", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"}

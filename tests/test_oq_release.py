@@ -16,7 +16,7 @@ from gxp_landing_zone.signatures.runtime.handlers import SignatureService
 from gxp_landing_zone.validation.oq import run_oq, verdicts
 from tests.test_iq import REGION
 from tests.test_iq import fake_credentials  # noqa: F401  (autouse fixture: moto credentials)
-from tests.test_oq import REGULATED, SIG_API, enforce, failing_steps, step, validation  # noqa: F401  (fixture)
+from tests.test_oq import REGULATED, SIG_API, enforce, failing_steps, step, validation, _validation_built_once  # noqa: F401  (fixtures)
 
 LEDGER, MANIFESTS = "oq-ledger", "oq-manifests"
 # token -> (sub, username, printed name, groups): the test identities the OQ operator prepares.

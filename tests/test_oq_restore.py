@@ -20,7 +20,7 @@ from botocore.stub import ANY, Stubber
 from gxp_landing_zone.validation.oq import run_oq, verdicts
 from tests.test_iq import REGION
 from tests.test_iq import fake_credentials  # noqa: F401  (autouse fixture: moto credentials)
-from tests.test_oq import REGULATED, enforce, failing_steps, step, validation  # noqa: F401  (fixture)
+from tests.test_oq import REGULATED, enforce, failing_steps, step, validation, _validation_built_once  # noqa: F401  (fixtures)
 
 LEDGER = "oq-ledger-source"
 VAULT = "gxp-backup"
