@@ -44,8 +44,11 @@ synth: setup  ## synthesize the estate and write cdk.out/compliance/
 report: setup  ## rebuild the compliance report without the CDK CLI
 	CDK_CONTEXT_JSON='{"config":"$(CONFIG)"}' $(PY) app.py
 
+# Test workers: one per core, at most 4 (each synthesizes the reference estate once and holds its own Node).
+TEST_WORKERS ?= auto
+
 test: setup $(VENV)/.test-installed  ## every test: config, constructs, rules, mutations, snapshots, cfn-lint, report
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --maxprocesses 4
 
 diff: setup  ## needs AWS credentials for the target accounts
 	$(CDK) diff $(CDK_FLAGS)
