@@ -14,12 +14,8 @@ invokes through an execution role of its own that may invoke this function alone
 
 from __future__ import annotations
 
-import atexit
 import json
-import shutil
-import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from aws_cdk import Duration, Stack
@@ -31,8 +27,8 @@ from constructs import Construct
 from ..constructs.governed_function import GovernedFunction
 from ..constructs.gxp_bucket import GxpBucket
 from ..constructs.managed_key import aliased_key_statement
+from ..constructs.runtime_asset import PACKAGE, assembled_runtime
 
-PACKAGE = Path(__file__).resolve().parents[1]
 HANDLER = f"{PACKAGE.name}.audit_review.runtime.review.handler"
 # Files that ship: the runtime and the print CSS every page of the project prints with.
 SHIPPED = (("audit_review/runtime", "*.py"), ("validation", "print_css.py"))
@@ -40,20 +36,8 @@ PACKAGES = ("", "audit_review", "validation")
 WRITES = ["s3:PutObject", "s3:PutObjectRetention", "s3:PutObjectLegalHold"]
 
 
-@lru_cache(maxsize=1)
 def runtime_root() -> str:
-    """The function's code, assembled once per process from the source files, so the asset follows them exactly."""
-    root = Path(tempfile.mkdtemp(prefix="gxp-review-runtime-"))
-    atexit.register(shutil.rmtree, root, True)
-    top = root / PACKAGE.name
-    for package in PACKAGES:
-        (top / package).mkdir(parents=True, exist_ok=True)
-        (top / package / "__init__.py").write_text("", encoding="utf-8")
-    for folder, pattern in SHIPPED:
-        (top / folder).mkdir(parents=True, exist_ok=True)
-        for source in sorted((PACKAGE / folder).glob(pattern)):
-            shutil.copyfile(source, top / folder / source.name)
-    return str(root)
+    return assembled_runtime("gxp-review-runtime-", PACKAGES, SHIPPED)
 
 
 @dataclass(frozen=True)

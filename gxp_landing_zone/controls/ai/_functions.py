@@ -4,7 +4,7 @@ template, by the role the config names in a deployed account, and read with thei
 from __future__ import annotations
 
 from ..cfn import Resource, Unresolved
-from ..signatures._service import execution_role, role_statements, variable
+from ..signatures._service import function_statements, variable
 from ..model import Verdict, cannot_prove, compliant, non_compliant
 
 APPROVAL_HANDLER = "runtime.release_handlers.sagemaker_approval_handler"
@@ -37,12 +37,9 @@ def may(function: Resource, action: str, resource_arn: str, what: str) -> Verdic
     """The function's execution role allows ``action`` on ``resource_arn``."""
     from ..guardrails._judges import within
 
-    role = execution_role(function)
-    if role is None:
-        return cannot_prove(f"{what}: its execution role is not in this template")
-    found = role_statements(role)
-    if isinstance(found, Unresolved):
-        return cannot_prove(f"{what} role policies: {found.why}")
+    found = function_statements(function, what)
+    if not isinstance(found, list):
+        return found
     for statement in found:
         if statement.is_allow and statement.applies_to_action(action) and any(
                 isinstance(r, str) and within(resource_arn, r) for r in statement.resources()):

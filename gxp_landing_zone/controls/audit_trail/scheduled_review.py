@@ -9,7 +9,7 @@ from ..cfn import Ref, Unresolved
 from ..deployed.scheduler import review_schedule
 from ..model import AUDIT, Control, DeployedCheck, all_of, cannot_prove, cfn_bool, compliant, expect, non_compliant, \
     not_applicable, show
-from ..signatures._service import execution_role, role_name, role_statements, variable
+from ..signatures._service import function_statements, role_name, variable
 
 # The schedule and the review function's role, as the Audit stack names them (naming_review.py); the
 # check states them itself so a rename in the stack cannot rename what is required.
@@ -45,12 +45,9 @@ def _within(resource, allowed: str, what: str, schedule):
 
 
 def _role_verdict(schedule, function, ctx):
-    role = execution_role(function)
-    if role is None:
-        return cannot_prove(f"the review function's role {show(function.get('Role'))} is not in this template or reading")
-    found = role_statements(role)
-    if isinstance(found, Unresolved):
-        return cannot_prove(f"the review function's policies: {found.why}")
+    found = function_statements(function, "the review function")
+    if not isinstance(found, list):
+        return found
     names = ctx.names
     workgroup = f"arn:aws:athena:{schedule.region or ctx.home_region}:{schedule.stack.account}:workgroup/{names.TRAIL_REVIEW_WORKGROUP}"
     reports = f"arn:aws:s3:::{names.review_reports_bucket}/*"

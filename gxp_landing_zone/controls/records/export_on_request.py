@@ -18,7 +18,7 @@ from ..model import (
     REGULATED, REGULATED_ONLY, Control, DeployedCheck, all_of, cannot_prove, cfn_bool, compliant, expect, non_compliant,
     not_applicable, show,
 )
-from ..signatures._service import execution_role, role_statements, variable
+from ..signatures._service import function_statements, variable
 from ..signing_keys import key_named, signing_key_verdict
 from ._records import RECORDS_BUCKETS, records_bucket
 
@@ -77,12 +77,9 @@ def _exports_locked(function):
 
 
 def _function(function, bucket):
-    role = execution_role(function)
-    if role is None:
-        return cannot_prove(f"the export's role {show(function.get('Role'))} is not in this account's template or reading")
-    found = role_statements(role)
-    if isinstance(found, Unresolved):
-        return cannot_prove(f"the export's role policies: {found.why}")
+    found = function_statements(function, "the export")
+    if not isinstance(found, list):
+        return found
     value = variable(function, SIGNING_KEY)
     if value is None:
         return non_compliant(f"the export sets no {SIGNING_KEY}: its manifests go unsigned")

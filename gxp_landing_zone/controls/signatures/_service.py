@@ -8,7 +8,7 @@ from typing import Any
 from ..cfn import Ref, Resource, Unresolved
 from ..deployed.lambda_functions import signature_functions
 from ..deployed.reader import PHYSICAL_ID
-from ..model import REGULATED, DeployedCheck, Verdict, cannot_prove, non_compliant, not_applicable
+from ..model import REGULATED, DeployedCheck, Verdict, cannot_prove, non_compliant, not_applicable, show
 from ..policy import Statement, statements, unreadable
 
 # The runtime entry point that applies signatures (signatures/runtime/handlers.py); the runtime's
@@ -62,6 +62,18 @@ def execution_role(function: Resource) -> Resource | None:
     if not isinstance(name, str):
         return None
     return next((r for r in function.stack.of_type(ROLE_TYPE) if r.get("RoleName") == name), None)
+
+
+def function_statements(function: Resource, what: str) -> list[Statement] | Verdict:
+    """Every statement the function's execution role holds, or the verdict saying why they cannot be read
+    (``what`` names the function in it)."""
+    role = execution_role(function)
+    if role is None:
+        return cannot_prove(f"{what}: its execution role {show(function.get('Role'))} is not in this template or reading")
+    found = role_statements(role)
+    if isinstance(found, Unresolved):
+        return cannot_prove(f"{what}: its role's policies: {found.why}")
+    return found
 
 
 def _names_role(value: Any, role: Resource) -> bool:
