@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import copy
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -32,7 +33,9 @@ SCALES = (1, 3, 10)
 
 
 def scaled_config(factor: int) -> dict:
-    """The reference config with ``factor`` times its regulated accounts (new roles and IDs)."""
+    """The reference config with ``factor`` times its regulated accounts (new roles and IDs), each copy
+    configured as its original is: wherever a section names the original's role (its back-up copy region,
+    its AI settings, the accounts a group is assigned to), it names the copy too."""
     data = yaml.safe_load((ROOT / "config" / "reference.yaml").read_text())
     regulated = [a for a in data["accounts"] if a["role"].startswith("regulated-")]
     next_id = 800000000000
@@ -42,8 +45,24 @@ def scaled_config(factor: int) -> dict:
             clone["role"] = f"{account['role']}{copy_number}"
             clone["id"] = str(next_id)
             next_id += 1
+            for name, section in data.items():
+                if name != "accounts":
+                    _name_the_copy_too(section, account["role"], clone["role"])
             data["accounts"].append(clone)
     return data
+
+
+def _name_the_copy_too(node, role: str, clone: str) -> None:
+    if isinstance(node, dict):
+        for value in list(node.values()):
+            _name_the_copy_too(value, role, clone)
+        if role in node:
+            node[clone] = copy.deepcopy(node[role])
+    elif isinstance(node, list):
+        for value in node:
+            _name_the_copy_too(value, role, clone)
+        if role in node:
+            node.append(clone)
 
 
 def baseline_only_config(total: int) -> dict:
@@ -102,9 +121,10 @@ def _tree_rss_kib(root: int) -> int:
 def _run(args: list[str]) -> tuple[float, float, str]:
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
     start = time.perf_counter()
+    errors_file = tempfile.TemporaryFile(mode="w+")
     process = subprocess.Popen(
         [sys.executable, "-m", "gxp_landing_zone.bench", "--scenario", *args],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=errors_file, text=True,
     )
     peak = [0]
     done = threading.Event()
@@ -121,8 +141,13 @@ def _run(args: list[str]) -> tuple[float, float, str]:
     elapsed = time.perf_counter() - start
     done.set()
     sampler.join()
-    if process.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(args)} failed (exit {process.returncode})")
+    errors_file.seek(0)
+    errors = errors_file.read()
+    errors_file.close()
+    # A scenario that synthesized nothing (a refused config, an exception) is a failed benchmark, not a fast one.
+    synthesized = re.search(r"stacks=(\d+)", output)
+    if process.returncode not in (0, 1) or synthesized is None or int(synthesized.group(1)) < 1:
+        raise SystemExit(f"{' '.join(args)} failed (exit {process.returncode}): {errors.strip()[-2000:]}")
     return elapsed, peak[0] / 1024, output.strip()
 
 
