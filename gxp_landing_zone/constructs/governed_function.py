@@ -22,6 +22,10 @@ EXCLUDE = ["__pycache__", "**/__pycache__", "*.pyc", "**/*.pyc"]
 
 
 class GovernedFunction(Construct):
+    # Whether the function acknowledges, with the generic reasons below, the X-Ray wildcard and running outside
+    # a VPC; a kind of function whose stack gives each its own reason turns this off.
+    GENERIC_ACKNOWLEDGEMENTS = True
+
     def __init__(
         self,
         scope: Construct,
@@ -38,6 +42,8 @@ class GovernedFunction(Construct):
         environment: dict[str, str],
         timeout: Duration = Duration.seconds(60),
         reserved_concurrency: int = 2,
+        memory_size: int = 512,
+        function_name: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         self.log_group = logs.LogGroup(self, "Logs", encryption_key=key, removal_policy=KEEP)
@@ -63,6 +69,7 @@ class GovernedFunction(Construct):
             runtime=PYTHON,
             architecture=lambda_.Architecture.ARM_64,
             handler=handler,
+            function_name=function_name,
             code=lambda_.Code.from_asset(str(code_root), exclude=[*EXCLUDE, *exclude]),
             description=description,
             role=self.role.without_policy_updates(),
@@ -70,11 +77,13 @@ class GovernedFunction(Construct):
             logging_format=lambda_.LoggingFormat.JSON,
             tracing=lambda_.Tracing.ACTIVE,
             timeout=timeout,
-            memory_size=512,
+            memory_size=memory_size,
             reserved_concurrent_executions=reserved_concurrency,
             environment=environment,
         )
         self.function.node.add_dependency(self.policy)
+        if not self.GENERIC_ACKNOWLEDGEMENTS:
+            return
         acknowledge(
             self.policy,
             ["AwsSolutions-IAM5[Resource::*]"],

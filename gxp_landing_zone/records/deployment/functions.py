@@ -1,21 +1,23 @@
-"""How a records function is built: the assembled runtime asset, a named role with one managed policy,
-its own KMS-encrypted log group, tracing and a small reserved concurrency."""
+"""How a records function is built: the estate's governed function (a named role with one managed policy,
+its own KMS-encrypted log group, tracing, a small reserved concurrency) running a module of the records
+runtime, from the assembled runtime asset."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from ...constructs.keep import KEEP
+from ...constructs.governed_function import GovernedFunction
 from .asset import handler, runtime_root
 
-PYTHON = lambda_.Runtime.PYTHON_3_14
 
+class RecordsFunction(GovernedFunction):
+    # The records stack acknowledges each records function's wildcards and network path with its own reasons.
+    GENERIC_ACKNOWLEDGEMENTS = False
 
-class RecordsFunction(Construct):
     def __init__(
         self,
         scope: Construct,
@@ -32,45 +34,8 @@ class RecordsFunction(Construct):
         memory_size: int = 512,
         function_name: str | None = None,
     ) -> None:
-        super().__init__(scope, id)
-        self.log_group = logs.LogGroup(self, "Logs", encryption_key=log_key, removal_policy=KEEP)
-        # Set on the L1 so any period CloudWatch accepts can come from the config.
-        self.log_group.node.default_child.retention_in_days = log_retention_days
-        self.role = iam.Role(
-            self, "Role", role_name=role_name, assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description
+        super().__init__(
+            scope, id, code_root=Path(runtime_root()), exclude=[], handler=handler(module), description=description,
+            role_name=role_name, key=log_key, log_retention_days=log_retention_days, statements=statements,
+            environment=environment or {}, timeout=timeout, memory_size=memory_size, function_name=function_name,
         )
-        self.policy = iam.ManagedPolicy(
-            self,
-            "Policy",
-            roles=[self.role],
-            statements=[
-                iam.PolicyStatement(
-                    sid="WriteOwnLogs",
-                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                    resources=[self.log_group.log_group_arn],
-                ),
-                iam.PolicyStatement(
-                    sid="WriteTraces", actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources=["*"]
-                ),
-                *statements,
-            ],
-        )
-        self.function = lambda_.Function(
-            self,
-            "Function",
-            runtime=PYTHON,
-            architecture=lambda_.Architecture.ARM_64,
-            handler=handler(module),
-            function_name=function_name,
-            code=lambda_.Code.from_asset(runtime_root()),
-            description=description,
-            role=self.role.without_policy_updates(),
-            log_group=self.log_group,
-            logging_format=lambda_.LoggingFormat.JSON,
-            tracing=lambda_.Tracing.ACTIVE,
-            timeout=timeout,
-            memory_size=memory_size,
-            reserved_concurrent_executions=2,
-            environment=environment or {},
-        )
-        self.function.node.add_dependency(self.policy)
